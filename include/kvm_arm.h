@@ -1,0 +1,216 @@
+/*
+ * kvm_arm.h: read FreeBSD/arm kernel crash dumps on any host.
+ *
+ * The first half of this header is FreeBSD's libkvm API (kvm(3)) with the
+ * same names, types and semantics, so code written for <kvm.h> compiles
+ * against it unchanged.  The second half (kvm_arm_*) is what only this
+ * library offers: translation details, the dump's facts and its message
+ * buffer.
+ */
+#ifndef KVM_ARM_H
+#define KVM_ARM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef uint64_t kvaddr_t;	/* kernel virtual address of the target */
+typedef uint64_t kpaddr_t;	/* physical address of the target (40 bits with LPAE) */
+
+typedef struct __kvm kvm_t;
+
+/* errbuf passed to kvm_open2()/kvm_openfiles() must hold this many bytes. */
+#ifndef _POSIX2_LINE_MAX
+#define _POSIX2_LINE_MAX 2048
+#endif
+
+/* ---- libkvm's API ------------------------------------------------------ */
+
+/*
+ * Open a crash dump.  execfile is the kernel ELF (may be NULL: the byte
+ * order then comes from the dump and kvm_nlist2 needs a resolver).  Only
+ * O_RDONLY is accepted: dumps are never written.  On failure NULL is
+ * returned and errbuf (if not NULL) holds a one-line reason.
+ */
+kvm_t *kvm_open2(const char *execfile, const char *corefile, int flags,
+    char *errbuf, int (*resolver)(const char *, kvaddr_t *));
+kvm_t *kvm_openfiles(const char *execfile, const char *corefile,
+    const char *swapfile, int flags, char *errbuf);
+/* Like kvm_openfiles, but errors go to stderr prefixed with errstr. */
+kvm_t *kvm_open(const char *execfile, const char *corefile,
+    const char *swapfile, int flags, const char *errstr);
+int kvm_close(kvm_t *kd);
+char *kvm_geterr(kvm_t *kd);
+
+/*
+ * Read len bytes of kernel virtual memory.  Returns len, or fewer bytes when
+ * the core is truncated, or -1 (reason in kvm_geterr) when any address in
+ * the range does not translate.
+ */
+ssize_t kvm_read2(kvm_t *kd, kvaddr_t kva, void *buf, size_t len);
+ssize_t kvm_read(kvm_t *kd, unsigned long kva, void *buf, size_t len);
+/* Always -1: a crash dump is read-only. */
+ssize_t kvm_write(kvm_t *kd, unsigned long kva, const void *buf, size_t len);
+
+struct kvm_nlist {
+	const char *n_name;
+	unsigned char n_type;
+	kvaddr_t n_value;
+};
+
+/* a.out symbol types, as libkvm reports them in n_type */
+#ifndef N_UNDF
+#define N_UNDF	0x00
+#define N_ABS	0x02
+#define N_TEXT	0x04
+#define N_DATA	0x06
+#define N_BSS	0x08
+#define N_COMM	0x12
+#define N_FN	0x1f
+#define N_EXT	0x01
+#endif
+
+/*
+ * Look up the names of a list that ends at a NULL or empty n_name.  Returns
+ * the number of names not found (their n_type and n_value become 0), or -1
+ * on error.
+ */
+int kvm_nlist2(kvm_t *kd, struct kvm_nlist *nl);
+
+int kvm_kerndisp(kvm_t *kd);	/* 0: arm kernels are not relocated */
+int kvm_native(kvm_t *kd);	/* 1 only on an arm host of the dump's byte order */
+
+#define KVM_PAGE_VERSION	2
+#define LIBKVM_WALK_PAGES_VERSION KVM_PAGE_VERSION
+#define KVM_PROT_READ		1
+#define KVM_PROT_WRITE		2
+#define KVM_PROT_EXECUTE	4
+
+struct kvm_page {
+	unsigned int kp_version;	/* KVM_PAGE_VERSION */
+	kpaddr_t kp_paddr;		/* physical address of this 4 KiB page */
+	kvaddr_t kp_kmap_vaddr;		/* its kernel virtual address */
+	kvaddr_t kp_dmap_vaddr;		/* 0: arm has no direct map */
+	unsigned char kp_prot;		/* KVM_PROT_* */
+	off_t kp_offset;		/* file offset, or -1 when not dumped */
+	size_t kp_len;			/* 4096 */
+};
+
+typedef int kvm_walk_pages_cb_t(struct kvm_page *, void *);
+
+/*
+ * Call cb once per valid page-table entry in VA order.  Stops when cb
+ * returns 0.  Returns 1 when every entry was visited, 0 otherwise.
+ */
+int kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg);
+
+/* ---- libkvm_arm extensions --------------------------------------------- */
+
+/* mmuformat values of the minidump header */
+#define KVM_ARM_MMU_UNKNOWN	0	/* old v1 dumps: read as v6/v7 */
+#define KVM_ARM_MMU_V4		1	/* ARMv4/v5 */
+#define KVM_ARM_MMU_V6		2	/* ARMv6/v7 short descriptor */
+#define KVM_ARM_MMU_LPAE	3	/* ARMv7 long descriptor (this project's format) */
+
+/*
+ * Translate va.  Fills *pa with its physical address and *off with its file
+ * offset in the core (-1 when the page is mapped but not in the dump; the
+ * call then still fails).  Returns the bytes left in va's 4 KiB page (> 0),
+ * or 0 with the reason in kvm_geterr.  pa and off may be NULL.
+ */
+size_t kvm_arm_kvatop(kvm_t *kd, kvaddr_t va, kpaddr_t *pa, off_t *off);
+
+/*
+ * Decode the dump's page tables as another PTE format than its header says
+ * (old ARMv4/v5 kernels wrote mmuformat 0, which defaults to v6/v7).
+ * Returns 0, or -1 with the reason in kvm_geterr.
+ */
+int kvm_arm_set_mmuformat(kvm_t *kd, unsigned int mmuformat);
+
+struct kvm_arm_range {
+	kpaddr_t start;		/* first byte */
+	kpaddr_t end;		/* one past the last byte */
+};
+
+struct kvm_arm_info {
+	const char *container;		/* "minidump" */
+	unsigned int version;		/* minidump version: 1 or 2 */
+	unsigned int layout_version;	/* 1 for a v2 header with dumpavailsize 0 */
+	unsigned int mmuformat;		/* the header's tag */
+	unsigned int mmuformat_used;	/* the PTE format decoding this dump */
+	const char *mmuformat_name;	/* "v4", "v6", "lpae" */
+	unsigned int arch;		/* __ARM_ARCH of the kernel, 0 if unknown */
+	int big_endian;			/* target byte order */
+	const char *byte_order_source;	/* "kernel ELF" or "dump header" */
+	kvaddr_t kernbase;		/* first VA of the PTE array */
+	kvaddr_t kva_end;		/* one past its last VA */
+	uint64_t pte_count;		/* entries in the PTE array */
+	unsigned int pte_size;		/* bytes per entry: 4 or 8 */
+	uint64_t msgbuf_size;		/* the header's msgbufsize */
+	uint64_t bitmap_bits;		/* physical pages the bitmap describes */
+	uint64_t pages_dumped;		/* set bits in the bitmap */
+	uint64_t pages_present;		/* of those, complete in the file */
+	const struct kvm_arm_range *ranges; /* physical ranges the bitmap numbers */
+	size_t nranges;
+	uint64_t msgbuf_offset;		/* file offsets of the sections */
+	uint64_t dumpavail_offset;	/* 0 in version 1 layout */
+	uint64_t bitmap_offset;
+	uint64_t pte_offset;
+	uint64_t page_data_offset;	/* where page data starts */
+	int page_data_rounded;		/* 1: after a page-rounded PTE array */
+	int page_data_chosen_by_size;	/* 1: the file size picked that start */
+	uint64_t file_size;		/* bytes of the dump (payload) */
+	uint64_t expected_size;		/* bytes a complete dump would have */
+	int truncated;			/* file shorter than expected_size */
+	uint64_t payload_offset;	/* 512 after a dump-device header, else 0 */
+};
+
+/* Fill *info with the dump's facts.  Returns 0, or -1 on a NULL argument. */
+int kvm_arm_info(kvm_t *kd, struct kvm_arm_info *info);
+
+/*
+ * The minidump's raw message-buffer section.  *len gets the header's
+ * msgbufsize (less when the file is truncated): the ring as the kernel left
+ * it, not yet put in order.  *section_len (may be NULL) gets the bytes of
+ * the whole page-rounded section present in the file; past msgbufsize the
+ * kernel usually left its struct msgbuf.  NULL with the reason in
+ * kvm_geterr when the section is empty or missing.
+ */
+const void *kvm_arm_msgbuf(kvm_t *kd, size_t *len, size_t *section_len);
+
+/*
+ * The 512-byte kerneldumpheader a file copied raw off the dump device
+ * starts with (savecore strips it from vmcore.N).
+ */
+struct kvm_arm_dumpheader {
+	char magic[21];		/* "FreeBSD Kernel Dump", ... */
+	char architecture[13];	/* "armv7", ... */
+	uint32_t version;	/* 4 */
+	uint32_t architectureversion;
+	uint64_t dumplength;	/* payload bytes (compressed length if compressed) */
+	uint64_t dumptime;	/* seconds since the epoch */
+	uint32_t dumpkeysize;
+	uint32_t blocksize;
+	char hostname[65];
+	char versionstring[193];
+	char panicstring[176];
+	unsigned int compression; /* 0 none, 1 gzip, 2 zstd */
+	uint64_t dumpextent;
+	int parity_ok;		/* XOR of the header's words is 0 */
+};
+
+/*
+ * Fill *dh from the dump-device header.  Returns 1 when the file had one,
+ * 0 when it did not (a vmcore.N as savecore writes it), -1 on NULL args.
+ */
+int kvm_arm_dumpheader(kvm_t *kd, struct kvm_arm_dumpheader *dh);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KVM_ARM_H */

@@ -1,0 +1,157 @@
+/*
+ * kvm_open.c: open a crash dump: the kernel ELF first (it decides the byte
+ * order), then the core: recognise what the file is, step over a
+ * dump-device header, and hand the payload to its container.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvm_private.h"
+
+static const char *const compression_names[] = { "none", "gzip", "zstd" };
+
+/* Say what a file that is not a minidump is, as precisely as we can. */
+static int
+identify_core(kvm_t *kd)
+{
+	unsigned char b[512];
+	int64_t n = source_read(&kd->src, 0, b, sizeof(b));
+
+	if (n < 0) {
+		kvm_err(kd, "%s: read error", kd->corefile);
+		return -1;
+	}
+	if (dumpheader_parse(b, (size_t)n, &kd->dh)) {
+		kd->has_dumpheader = 1;
+		if (strcmp(kd->dh.magic, "FreeBSD Text Dump") == 0) {
+			kvm_err(kd, "%s: a textdump (tar of ddb output), not a "
+			    "memory dump", kd->corefile);
+			return -1;
+		}
+		if (kd->dh.compression != 0) {
+			kvm_err(kd, "%s: the dump is compressed (%s); save it "
+			    "with savecore and decompress it", kd->corefile,
+			    kd->dh.compression < 3 ?
+			    compression_names[kd->dh.compression] : "unknown");
+			return -1;
+		}
+		source_set_payload(&kd->src, 512, kd->dh.dumplength);
+		n = source_read(&kd->src, 0, b, sizeof(b));
+	}
+	if (n >= 8 && memcmp(b, "minidump", 8) == 0)
+		return 0;
+	if (n >= 4 && memcmp(b, "\177ELF", 4) == 0)
+		kvm_err(kd, "%s: %s", kd->corefile, n > 17 && (b[16] | b[17]) ==
+		    4 ? "a full (non-mini) ELF core, which this version does "
+		    "not read yet" : "an ELF file but not a crash dump "
+		    "(are the kernel and core swapped?)");
+	else if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		kvm_err(kd, "%s: gzip-compressed; decompress it first "
+		    "(gunzip -k)", kd->corefile);
+	else if (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0)
+		kvm_err(kd, "%s: zstd-compressed; decompress it first "
+		    "(zstd -d)", kd->corefile);
+	else
+		kvm_err(kd, "%s: not a FreeBSD/arm crash dump (unknown magic)",
+		    kd->corefile);
+	return -1;
+}
+
+static kvm_t *
+open_common(const char *execfile, const char *corefile, int flags,
+    char *errbuf, const char *program,
+    int (*resolver)(const char *, kvaddr_t *))
+{
+	kvm_t *kd = calloc(1, sizeof(*kd));
+
+	if (kd == NULL) {
+		if (errbuf != NULL)
+			snprintf(errbuf, _POSIX2_LINE_MAX, "out of memory");
+		return NULL;
+	}
+	kd->src.fd = -1;
+	kd->program = program;
+	kd->resolver = resolver;
+	if (corefile == NULL) {
+		/* libkvm would open the live kernel; there is none to open here. */
+		kvm_err(kd, "no core file given (live kernels are not supported)");
+		goto fail;
+	}
+	kd->corefile = strdup(corefile);
+	if (kd->corefile == NULL) {
+		kvm_err(kd, "out of memory");
+		goto fail;
+	}
+	if ((flags & O_ACCMODE) != O_RDONLY) {
+		kvm_err(kd, "%s: crash dumps are opened read-only (flags must "
+		    "be O_RDONLY)", corefile);
+		goto fail;
+	}
+	if ((flags & ~(O_ACCMODE | O_CLOEXEC)) != 0) {
+		kvm_err(kd, "bad flags arg 0x%x", (unsigned)flags);
+		goto fail;
+	}
+	if (execfile != NULL) {
+		kd->symtab = symtab_open(execfile, &kd->big_endian, kd->errbuf,
+		    sizeof(kd->errbuf));
+		if (kd->symtab == NULL) {
+			kvm_err(kd, "%s", kd->errbuf);
+			goto fail;
+		}
+		kd->byte_order_source = "kernel ELF";
+	}
+	if (source_open(&kd->src, corefile, kd->errbuf, sizeof(kd->errbuf)) != 0) {
+		kvm_err(kd, "%s", kd->errbuf);
+		goto fail;
+	}
+	if (identify_core(kd) != 0 || minidump_open(kd) != 0)
+		goto fail;
+	kd->errbuf[0] = '\0';
+	return kd;
+fail:
+	if (errbuf != NULL)
+		snprintf(errbuf, _POSIX2_LINE_MAX, "%s", kd->errbuf);
+	kvm_close(kd);
+	return NULL;
+}
+
+kvm_t *
+kvm_open2(const char *execfile, const char *corefile, int flags, char *errbuf,
+    int (*resolver)(const char *, kvaddr_t *))
+{
+	return open_common(execfile, corefile, flags, errbuf, NULL, resolver);
+}
+
+kvm_t *
+kvm_openfiles(const char *execfile, const char *corefile,
+    const char *swapfile, int flags, char *errbuf)
+{
+	(void)swapfile;		/* ignored, as by libkvm */
+	return open_common(execfile, corefile, flags, errbuf, NULL, NULL);
+}
+
+kvm_t *
+kvm_open(const char *execfile, const char *corefile, const char *swapfile,
+    int flags, const char *errstr)
+{
+	(void)swapfile;
+	return open_common(execfile, corefile, flags, NULL, errstr, NULL);
+}
+
+int
+kvm_close(kvm_t *kd)
+{
+	if (kd == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	minidump_close(kd);
+	source_close(&kd->src);
+	symtab_close(kd->symtab);
+	free(kd->corefile);
+	free(kd);
+	return 0;
+}

@@ -1,0 +1,110 @@
+/*
+ * source.c: mmap or pread access to a core file (see source.h).
+ */
+#include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int
+source_open(struct source *src, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	memset(src, 0, sizeof(*src));
+	src->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (src->fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(src->fd, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory", path);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
+		/* A device or pipe has no trustworthy size: refuse it plainly. */
+		snprintf(err, errlen, "%s: %s", path, S_ISREG(st.st_mode) ?
+		    "empty file" : "not a regular file");
+		goto fail;
+	}
+	src->file_size = (uint64_t)st.st_size;
+	src->size = src->file_size;
+	if ((uint64_t)(size_t)src->file_size == src->file_size) {
+		void *m = mmap(NULL, (size_t)src->file_size, PROT_READ,
+		    MAP_PRIVATE, src->fd, 0);
+		if (m != MAP_FAILED)
+			src->map = m;
+	}
+	return 0;
+fail:
+	close(src->fd);
+	src->fd = -1;
+	return -1;
+}
+
+void
+source_close(struct source *src)
+{
+	if (src->map != NULL)
+		munmap((void *)src->map, (size_t)src->file_size);
+	if (src->fd >= 0)
+		close(src->fd);
+	src->map = NULL;
+	src->fd = -1;
+}
+
+void
+source_set_payload(struct source *src, uint64_t base, uint64_t size)
+{
+	if (base > src->file_size)
+		base = src->file_size;
+	if (size > src->file_size - base)
+		size = src->file_size - base;
+	src->base = base;
+	src->size = size;
+}
+
+int64_t
+source_read(const struct source *src, uint64_t off, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	if (off >= src->size)
+		return 0;
+	if (len > src->size - off)
+		len = (size_t)(src->size - off);
+	if (src->map != NULL) {
+		memcpy(buf, src->map + src->base + off, len);
+		return (int64_t)len;
+	}
+	while (done < len) {
+		ssize_t n = pread(src->fd, (char *)buf + done, len - done,
+		    (off_t)(src->base + off + done));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;	/* the file shrank under us */
+		done += (size_t)n;
+	}
+	return (int64_t)done;
+}
+
+const unsigned char *
+source_ptr(const struct source *src, uint64_t off, size_t len)
+{
+	if (src->map == NULL || off > src->size || len > src->size - off)
+		return NULL;
+	return src->map + src->base + off;
+}

@@ -1,0 +1,220 @@
+/*
+ * symtab.c: the kernel ELF: byte order, machine check, and its symbol
+ * table indexed once in a hash table so each kvm_nlist2 name costs O(1).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kvm_private.h"
+
+struct sym {
+	const char *name;	/* points into libelf's string table */
+	uint32_t hash;
+	unsigned char type;
+	kvaddr_t value;
+};
+
+struct symtab {
+	int fd;
+	Elf *elf;
+	struct sym *slots;	/* open addressing; name NULL = empty */
+	size_t mask;
+};
+
+static uint32_t
+hash_name(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* The a.out type libkvm reports, from the symbol and its section. */
+static unsigned char
+nlist_type(Elf *elf, const GElf_Sym *s)
+{
+	unsigned char t = N_DATA;
+	GElf_Shdr sh;
+	Elf_Scn *scn;
+
+	if (s->st_shndx == SHN_ABS)
+		t = N_ABS;
+	else if (s->st_shndx == SHN_COMMON)
+		t = N_COMM;
+	else if (GELF_ST_TYPE(s->st_info) == STT_FUNC)
+		t = N_TEXT;
+	else if (GELF_ST_TYPE(s->st_info) == STT_FILE)
+		t = N_FN;
+	else if ((scn = elf_getscn(elf, s->st_shndx)) != NULL &&
+	    gelf_getshdr(scn, &sh) != NULL) {
+		if (sh.sh_flags & SHF_EXECINSTR)
+			t = N_TEXT;
+		else if (sh.sh_type == SHT_NOBITS)
+			t = N_BSS;
+	}
+	if (GELF_ST_BIND(s->st_info) != STB_LOCAL)
+		t |= N_EXT;
+	return t;
+}
+
+static void
+insert(struct symtab *st, const struct sym *s)
+{
+	size_t i = s->hash & st->mask;
+
+	for (; st->slots[i].name != NULL; i = (i + 1) & st->mask) {
+		struct sym *o = &st->slots[i];
+		if (o->hash == s->hash && strcmp(o->name, s->name) == 0) {
+			/* A global definition beats a local of the same name. */
+			if (!(o->type & N_EXT) && (s->type & N_EXT))
+				*o = *s;
+			return;
+		}
+	}
+	st->slots[i] = *s;
+}
+
+/* Index the section's symbols; returns 0 or -1 with err set. */
+static int
+index_symbols(struct symtab *st, Elf_Scn *scn, const GElf_Shdr *sh,
+    const char *path, char *err, size_t errlen)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t symsize = gelf_fsize(st->elf, ELF_T_SYM, 1, EV_CURRENT);
+	size_t n, cap = 16;
+
+	/* Count by the real entry size, not sh_entsize: the file may lie. */
+	if (data == NULL || symsize == 0) {
+		snprintf(err, errlen, "%s: unreadable symbol table: %s", path,
+		    elf_errmsg(-1));
+		return -1;
+	}
+	n = data->d_size / symsize;
+	while (cap < 2 * n)
+		cap <<= 1;
+	st->slots = calloc(cap, sizeof(*st->slots));
+	if (st->slots == NULL) {
+		snprintf(err, errlen, "%s: out of memory for %zu symbols",
+		    path, n);
+		return -1;
+	}
+	st->mask = cap - 1;
+	for (size_t i = 1; i < n; i++) {
+		GElf_Sym gs;
+		struct sym s;
+		if (gelf_getsym(data, (int)i, &gs) == NULL ||
+		    gs.st_shndx == SHN_UNDEF || gs.st_name == 0 ||
+		    GELF_ST_TYPE(gs.st_info) == STT_SECTION)
+			continue;
+		s.name = elf_strptr(st->elf, sh->sh_link, gs.st_name);
+		if (s.name == NULL || s.name[0] == '\0')
+			continue;
+		s.hash = hash_name(s.name);
+		s.type = nlist_type(st->elf, &gs);
+		s.value = gs.st_value;
+		insert(st, &s);
+	}
+	return 0;
+}
+
+struct symtab *
+symtab_open(const char *path, int *big_endian, char *err, size_t errlen)
+{
+	struct symtab *st = calloc(1, sizeof(*st));
+	Elf_Scn *scn = NULL, *symscn = NULL;
+	GElf_Ehdr eh;
+	GElf_Shdr sh, symsh = { 0 };
+	char *ident;
+
+	if (st == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	st->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (st->fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (elf_version(EV_CURRENT) == EV_NONE ||
+	    (st->elf = elf_begin(st->fd, ELF_C_READ, NULL)) == NULL ||
+	    elf_kind(st->elf) != ELF_K_ELF || gelf_getehdr(st->elf, &eh) == NULL ||
+	    (ident = elf_getident(st->elf, NULL)) == NULL) {
+		snprintf(err, errlen, "%s: not an ELF file", path);
+		goto fail;
+	}
+	if (ident[EI_CLASS] != ELFCLASS32 || eh.e_machine != EM_ARM) {
+		snprintf(err, errlen, "%s: not a 32-bit ARM kernel (ELF class "
+		    "%d, machine %u)", path, ident[EI_CLASS], eh.e_machine);
+		goto fail;
+	}
+	if (eh.e_type == ET_CORE) {
+		snprintf(err, errlen, "%s: is an ELF core, not a kernel "
+		    "(are the kernel and core swapped?)", path);
+		goto fail;
+	}
+	if (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB) {
+		snprintf(err, errlen, "%s: unknown ELF byte order %d", path,
+		    ident[EI_DATA]);
+		goto fail;
+	}
+	*big_endian = ident[EI_DATA] == ELFDATA2MSB;
+	/* .symtab, else the dynamic one a stripped kernel keeps. */
+	while ((scn = elf_nextscn(st->elf, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) == NULL)
+			continue;
+		if (sh.sh_type == SHT_SYMTAB ||
+		    (sh.sh_type == SHT_DYNSYM && symscn == NULL)) {
+			symscn = scn;
+			symsh = sh;
+		}
+	}
+	if (symscn != NULL) {
+		if (index_symbols(st, symscn, &symsh, path, err, errlen) != 0)
+			goto fail;
+	}
+	return st;
+fail:
+	symtab_close(st);
+	return NULL;
+}
+
+void
+symtab_close(struct symtab *st)
+{
+	if (st == NULL)
+		return;
+	if (st->elf != NULL)
+		elf_end(st->elf);
+	if (st->fd >= 0)
+		close(st->fd);
+	free(st->slots);
+	free(st);
+}
+
+int
+symtab_lookup(const struct symtab *st, const char *name, kvaddr_t *value,
+    unsigned char *type)
+{
+	uint32_t h;
+
+	if (st->slots == NULL)
+		return 0;
+	h = hash_name(name);
+	for (size_t i = h & st->mask; st->slots[i].name != NULL;
+	    i = (i + 1) & st->mask) {
+		const struct sym *s = &st->slots[i];
+		if (s->hash == h && strcmp(s->name, name) == 0) {
+			*value = s->value;
+			*type = s->type;
+			return 1;
+		}
+	}
+	return 0;
+}
