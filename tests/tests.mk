@@ -1,0 +1,22 @@
+# Tests: the fixture writer, the test programs, and `make check`.
+
+TEST_CFLAGS = $(ALL_CFLAGS) -Itests
+TEST_SUPPORT = $(B)/tests/mapdesc.o $(B)/tests/mkcore.o
+TEST_PROGS = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
+
+$(B)/tests/%.o: tests/%.c tests/*.h include/kvm_arm.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(B)/tests/mkcore: $(B)/tests/mkcore_main.o $(TEST_SUPPORT)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/test_%: $(B)/tests/test_%.o $(TEST_SUPPORT) $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+tests: all $(B)/tests/mkcore $(TEST_PROGS)
+
+check: tests
+	sh tests/run.sh $(B)
+
+.PHONY: tests

@@ -1,0 +1,61 @@
+/*
+ * harness.h: the tests' checks.  Each check prints one line, "ok - NAME" or
+ * "not ok - NAME: detail"; tests/run.sh counts them.
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int harness_failed;
+
+static void
+check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(ok ? "ok - " : "not ok - ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+	harness_failed |= !ok;
+}
+
+/* The process's exit status: 1 when any check failed. */
+static int
+harness_status(void)
+{
+	return harness_failed;
+}
+
+static char harness_dir[] = "/tmp/kvmarm-test.XXXXXX";
+
+static void
+harness_rmdir(void)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", harness_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", harness_dir);
+}
+
+/* A temporary directory for generated files, removed at exit. */
+static const char *
+harness_tmpdir(void)
+{
+	if (harness_dir[sizeof(harness_dir) - 2] == 'X') {
+		if (mkdtemp(harness_dir) == NULL) {
+			perror("mkdtemp");
+			exit(2);
+		}
+		atexit(harness_rmdir);
+	}
+	return harness_dir;
+}
+
+#endif

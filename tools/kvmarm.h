@@ -1,0 +1,72 @@
+/*
+ * kvmarm.h: what the pieces of the kvmarm tool share.
+ *
+ * kvmarm.c parses the command line into a struct cli and opens the dump;
+ * each cmd_*.c runs one subcommand on it and returns the exit status.  The
+ * tool uses the library's public API only, as any other program would.
+ */
+#ifndef KVMARM_H
+#define KVMARM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kvm_arm.h"
+
+/* Exit statuses, as kvmarm(1) documents them. */
+#define EXIT_OK		0	/* done */
+#define EXIT_NO		1	/* the dump says no: unmapped, missing, problems */
+#define EXIT_USAGE	2	/* bad command line or unreadable input */
+
+struct cli {
+	const char *kernel;	/* -N, or NULL */
+	const char *core;	/* -M */
+	kvm_t *kd;		/* open when a command runs (except on failure) */
+	struct kvm_arm_info info;
+	int json;		/* --json */
+	int ranges;		/* pages --ranges */
+	int raw;		/* read -r */
+	int word_size;		/* read -w (4) / -q (8), else 0 */
+	char **args;		/* the subcommand's operands */
+	int nargs;
+};
+
+/* Print "kvmarm: CORE: message" (one line) on stderr. */
+void cli_error(const struct cli *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Print the library's last error for the open dump, naming the file. */
+void cli_kvm_error(const struct cli *c);
+/* A usage error: one line on stderr; returns EXIT_USAGE. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse a hex (0x...) or decimal number; 0, or -1 if it is not one. */
+int parse_number(const char *s, uint64_t *out);
+
+/*
+ * Resolve ADDR or SYMBOL[+OFF] to a kernel VA.  Returns EXIT_OK, EXIT_NO
+ * (symbol not in the kernel) or EXIT_USAGE (malformed, or a symbol without
+ * -N); the message for the failure is in why (whylen bytes).
+ */
+int resolve_address(const struct cli *c, const char *spec, kvaddr_t *va,
+    char *why, size_t whylen);
+/* 1 if spec is well-formed as ADDR or SYMBOL[+OFF]. */
+int address_syntax_ok(const char *spec);
+
+/* A target word of n (4 or 8) bytes in the dump's byte order. */
+uint64_t target_word(const struct cli *c, const unsigned char *p, int n);
+
+/* "rwx" with '-' for each missing right; buf holds 4 bytes. */
+const char *prot_string(unsigned int prot, char buf[4]);
+
+/* The subcommands: each returns an exit status. */
+int cmd_info(struct cli *c);
+int cmd_vtop(struct cli *c);
+int cmd_read(struct cli *c);
+int cmd_pages(struct cli *c);
+int cmd_nlist(struct cli *c);
+int cmd_dmesg(struct cli *c);
+int cmd_check(struct cli *c);
+/* check's answer when the library refuses to open a file that is a dump. */
+int cmd_check_unopenable(struct cli *c, const char *why);
+
+#endif /* KVMARM_H */

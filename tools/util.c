@@ -1,0 +1,166 @@
+/*
+ * util.c: what every kvmarm subcommand needs: one-line errors that name
+ * the file, numbers and addresses from the command line, and target words
+ * decoded in the dump's byte order (never the host's).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvmarm.h"
+
+void
+cli_error(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kvmarm: %s: ", c->core);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_kvm_error(const struct cli *c)
+{
+	const char *msg = kvm_geterr(c->kd);
+	size_t n = strlen(c->core);
+
+	/* Most library messages start with the core's name already. */
+	if (strncmp(msg, c->core, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
+		fprintf(stderr, "kvmarm: %s\n", msg);
+	else
+		cli_error(c, "%s", msg[0] != '\0' ? msg : "unknown error");
+}
+
+int
+cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kvmarm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see kvmarm --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+int
+parse_number(const char *s, uint64_t *out)
+{
+	int base = 10;
+	char *end;
+
+	/* Decimal unless 0x: a leading 0 is not octal, as people mean 0100. */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!isxdigit((unsigned char)s[0]))
+		return -1;	/* also refuses strtoull's sign and spaces */
+	errno = 0;
+	*out = strtoull(s, &end, base);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	return 0;
+}
+
+static int
+symbol_char(int ch)
+{
+	return isalnum(ch) || ch == '_' || ch == '.' || ch == '$';
+}
+
+/* Split SYMBOL[+OFF]; the name's length, or 0 when malformed. */
+static size_t
+split_symbol(const char *spec, uint64_t *off)
+{
+	size_t n = 0;
+
+	while (symbol_char((unsigned char)spec[n]))
+		n++;
+	*off = 0;
+	if (n == 0)
+		return 0;
+	if (spec[n] == '\0')
+		return n;
+	if (spec[n] != '+' || parse_number(spec + n + 1, off) != 0)
+		return 0;
+	return n;
+}
+
+int
+address_syntax_ok(const char *spec)
+{
+	uint64_t v;
+
+	if (isdigit((unsigned char)spec[0]))
+		return parse_number(spec, &v) == 0;
+	return split_symbol(spec, &v) != 0;
+}
+
+int
+resolve_address(const struct cli *c, const char *spec, kvaddr_t *va,
+    char *why, size_t whylen)
+{
+	struct kvm_nlist nl[2];
+	char name[256];
+	uint64_t off;
+	size_t n;
+
+	if (isdigit((unsigned char)spec[0])) {
+		if (parse_number(spec, va) == 0)
+			return EXIT_OK;
+		snprintf(why, whylen, "bad address '%s' (hex 0x... or decimal)",
+		    spec);
+		return EXIT_USAGE;
+	}
+	n = split_symbol(spec, &off);
+	if (n == 0 || n >= sizeof(name)) {
+		snprintf(why, whylen, "bad address '%s' (ADDR or SYMBOL[+OFF])",
+		    spec);
+		return EXIT_USAGE;
+	}
+	if (c->kernel == NULL) {
+		snprintf(why, whylen, "symbol '%.*s' needs the kernel: -N kernel",
+		    (int)n, spec);
+		return EXIT_USAGE;
+	}
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	memset(nl, 0, sizeof(nl));
+	nl[0].n_name = name;
+	if (kvm_nlist2(c->kd, nl) != 0) {
+		snprintf(why, whylen, "%s: no symbol '%s'", c->kernel, name);
+		return EXIT_NO;
+	}
+	*va = nl[0].n_value + off;
+	return EXIT_OK;
+}
+
+uint64_t
+target_word(const struct cli *c, const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++) {
+		int k = c->info.big_endian ? i : n - 1 - i;
+
+		v = v << 8 | p[k];
+	}
+	return v;
+}
+
+const char *
+prot_string(unsigned int prot, char buf[4])
+{
+	buf[0] = prot & KVM_PROT_READ ? 'r' : '-';
+	buf[1] = prot & KVM_PROT_WRITE ? 'w' : '-';
+	buf[2] = prot & KVM_PROT_EXECUTE ? 'x' : '-';
+	buf[3] = '\0';
+	return buf;
+}
