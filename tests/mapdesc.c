@@ -204,9 +204,9 @@ parse_line(struct mapdesc *d, char *line, const char *name, int lineno)
 		build_msgbuf(d, qlen);
 	} else if (!strcmp(w[0], "msgbuf_va")) { NEED(2); d->msgbuf_va = num(w[1]); }
 	else if (!strcmp(w[0], "msgbufp")) { NEED(2); d->msgbufp = num(w[1]); }
-	else if (!strcmp(w[0], "ksym") && d->nsyms < MD_MAX) {
-		struct md_sym *s = &d->syms[d->nsyms++];
+	else if (!strcmp(w[0], "ksym")) {
 		NEED(4);
+		struct md_sym *s = new_sym(d);
 		snprintf(s->name, sizeof(s->name), "%s", w[1]);
 		s->value = num(w[2]);
 		s->kind = w[3][0];
