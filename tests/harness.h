@@ -11,7 +11,7 @@
 
 static int harness_failed;
 
-static void
+static inline void
 check(int ok, const char *fmt, ...)
 {
 	va_list ap;
@@ -26,7 +26,7 @@ check(int ok, const char *fmt, ...)
 }
 
 /* The process's exit status: 1 when any check failed. */
-static int
+static inline int
 harness_status(void)
 {
 	return harness_failed;
@@ -34,7 +34,7 @@ harness_status(void)
 
 static char harness_dir[] = "/tmp/kvmarm-test.XXXXXX";
 
-static void
+static inline void
 harness_rmdir(void)
 {
 	char cmd[64];
@@ -45,7 +45,7 @@ harness_rmdir(void)
 }
 
 /* A temporary directory for generated files, removed at exit. */
-static const char *
+static inline const char *
 harness_tmpdir(void)
 {
 	if (harness_dir[sizeof(harness_dir) - 2] == 'X') {
