@@ -1,0 +1,70 @@
+/*
+ * fixture.h: make a core (and kernel) from an inline description in the
+ * test's temporary directory, and patch bytes of a file.
+ */
+#ifndef FIXTURE_H
+#define FIXTURE_H
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "mkcore.h"
+
+/* Write NAME.core and NAME.kernel from text; paths go to core/kernel. */
+static inline int
+fixture_make(const char *name, const char *text, char *core, char *kernel,
+    struct mkcore_layout *lo)
+{
+	struct mapdesc d;
+	int rc;
+
+	snprintf(core, 256, "%s/%s.core", harness_tmpdir(), name);
+	snprintf(kernel, 256, "%s/%s.kernel", harness_tmpdir(), name);
+	if (mapdesc_parse(&d, text, name) != 0)
+		return -1;
+	rc = mkcore_write(&d, core, kernel, NULL, lo);
+	mapdesc_free(&d);
+	return rc;
+}
+
+/* Overwrite len bytes of path at off. */
+static inline void
+fixture_patch(const char *path, long off, const void *bytes, size_t len)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || pwrite(fd, bytes, len, off) != (ssize_t)len) {
+		perror(path);
+		exit(2);
+	}
+	close(fd);
+}
+
+/* Overwrite a 32-bit field in the given byte order. */
+static inline void
+fixture_patch32(const char *path, long off, uint32_t v, int be)
+{
+	unsigned char b[4];
+
+	for (int i = 0; i < 4; i++)
+		b[be ? 3 - i : i] = (unsigned char)(v >> (8 * i));
+	fixture_patch(path, off, b, 4);
+}
+
+/* Copy src to dst, keeping only its first len bytes (all when len < 0). */
+static inline void
+fixture_copy(const char *src, const char *dst, long len)
+{
+	char cmd[1024];
+
+	if (len < 0)
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", src, dst);
+	else
+		snprintf(cmd, sizeof(cmd), "head -c %ld '%s' > '%s'", len, src, dst);
+	if (system(cmd) != 0)
+		exit(2);
+}
+
+#endif
