@@ -66,6 +66,7 @@ open_common(const char *execfile, const char *corefile, int flags,
     int (*resolver)(const char *, kvaddr_t *))
 {
 	kvm_t *kd = calloc(1, sizeof(*kd));
+	char why[_POSIX2_LINE_MAX];
 
 	if (kd == NULL) {
 		if (errbuf != NULL)
@@ -95,16 +96,16 @@ open_common(const char *execfile, const char *corefile, int flags,
 		goto fail;
 	}
 	if (execfile != NULL) {
-		kd->symtab = symtab_open(execfile, &kd->big_endian, kd->errbuf,
-		    sizeof(kd->errbuf));
+		kd->symtab = symtab_open(execfile, &kd->big_endian, why,
+		    sizeof(why));
 		if (kd->symtab == NULL) {
-			kvm_err(kd, "%s", kd->errbuf);
+			kvm_err(kd, "%s", why);
 			goto fail;
 		}
 		kd->byte_order_source = "kernel ELF";
 	}
-	if (source_open(&kd->src, corefile, kd->errbuf, sizeof(kd->errbuf)) != 0) {
-		kvm_err(kd, "%s", kd->errbuf);
+	if (source_open(&kd->src, corefile, why, sizeof(why)) != 0) {
+		kvm_err(kd, "%s", why);
 		goto fail;
 	}
 	if (identify_core(kd) != 0 || minidump_open(kd) != 0)

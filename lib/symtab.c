@@ -146,7 +146,11 @@ symtab_open(const char *path, int *big_endian, char *err, size_t errlen)
 	    (st->elf = elf_begin(st->fd, ELF_C_READ, NULL)) == NULL ||
 	    elf_kind(st->elf) != ELF_K_ELF || gelf_getehdr(st->elf, &eh) == NULL ||
 	    (ident = elf_getident(st->elf, NULL)) == NULL) {
-		snprintf(err, errlen, "%s: not an ELF file", path);
+		size_t n = 0;
+		const char *raw = st->elf ? elf_rawfile(st->elf, &n) : NULL;
+		snprintf(err, errlen, "%s: not an ELF file%s", path,
+		    raw != NULL && n >= 8 && memcmp(raw, "minidump", 8) == 0 ?
+		    " but a crash dump (are the kernel and core swapped?)" : "");
 		goto fail;
 	}
 	if (ident[EI_CLASS] != ELFCLASS32 || eh.e_machine != EM_ARM) {

@@ -1,0 +1,172 @@
+/*
+ * test_errors.c: each kind of bad input gets its own one-line message that
+ * names the file, and never a crash.
+ */
+#include <string.h>
+
+#include "fixture.h"
+#include "kvm_arm.h"
+
+static const char good[] =
+    "kva_size 0x200000\n"
+    "phys 0x40000000 0x40400000\n"
+    "map 0xc0000000 0x40000000 0x100000 rw\n"
+    "map 0xc0100000 0x40200000 0x1000 rw nodump\n"
+    "map 0xc0101000 0x50000000 0x1000 rw\n"	/* device: no physical range */
+    "ksym version 0xc0030000 object\n"
+    "kdata 0xc0030000 \"FreeBSD\"\n";
+
+static char core[256], kernel[256];
+static struct mkcore_layout lo;
+
+/* Open path (with the good kernel unless kern given); expect failure. */
+static void
+refused(const char *what, const char *kern, const char *path,
+    const char *want)
+{
+	char err[_POSIX2_LINE_MAX] = "";
+	kvm_t *kd = kvm_open2(kern, path, O_RDONLY, err, NULL);
+	const char *named = kern != NULL && strstr(err, kern) ? kern : path;
+
+	check(kd == NULL && strstr(err, want) != NULL && strstr(err, named) != NULL &&
+	    strchr(err, '\n') == NULL, "%s: %s", what, err);
+	if (kd != NULL)
+		kvm_close(kd);
+}
+
+/* A copy of the good core with one 32-bit header field changed. */
+static const char *
+patched(const char *name, long off, uint32_t v)
+{
+	static char path[300];
+
+	snprintf(path, sizeof(path), "%s/%s.core", harness_tmpdir(), name);
+	fixture_copy(core, path, -1);
+	fixture_patch32(path, off, v, 0);
+	return path;
+}
+
+static const char *
+text_file(const char *name, const char *text)
+{
+	static char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", harness_tmpdir(), name);
+	f = fopen(path, "wb");
+	fwrite(text, 1, strlen(text), f);
+	fclose(f);
+	return path;
+}
+
+static void
+files(void)
+{
+	char cut[300];
+
+	refused("missing core", kernel, "/nonexistent/vmcore.0", "No such file");
+	refused("missing kernel", "/nonexistent/kernel", core, "No such file");
+	refused("empty core", kernel, text_file("empty", ""), "empty file");
+	refused("a text file as core", kernel, text_file("text", "hello, world\n"),
+	    "not a FreeBSD/arm crash dump");
+	refused("a directory as core", kernel, harness_tmpdir(), "directory");
+	refused("kernel and core swapped", core, kernel, "swapped");
+	refused("a kernel as the core", kernel, kernel, "not a crash dump");
+	refused("gzip core", kernel, text_file("gz", "\x1f\x8b\x08\x00rest"),
+	    "gzip-compressed");
+	refused("zstd core", kernel, text_file("zst", "\x28\xb5\x2f\xfdrest"),
+	    "zstd-compressed");
+	refused("a non-ARM kernel", "/bin/sh", core, "not a 32-bit ARM kernel");
+	refused("a text file as kernel", text_file("kern.txt", "not elf"), core,
+	    "not an ELF file");
+
+	snprintf(cut, sizeof(cut), "%s/short.core", harness_tmpdir());
+	fixture_copy(core, cut, 3000);
+	refused("core shorter than its header page", kernel, cut,
+	    "header page is incomplete");
+	fixture_copy(core, cut, (long)lo.ptes_off + 100);
+	refused("PTE array past the end of the file", kernel, cut,
+	    "PTE array");
+	fixture_copy(core, cut, 4096 + 4096 + 100);
+	refused("bitmap past the end of the file", kernel, cut, "page bitmap");
+}
+
+static void
+header_fields(void)
+{
+	const char *lpae;
+
+	refused("bad magic", kernel, patched("magic", 12, 0x78787878), "bad magic");
+	refused("unknown version", kernel, patched("version", 24, 3),
+	    "unknown minidump version");
+	refused("unknown mmuformat", kernel, patched("mmu", 48, 7),
+	    "unknown mmuformat 7");
+	refused("bitmapsize not a multiple of 4", kernel, patched("bms", 32, 4095),
+	    "bitmapsize 4095");
+	refused("huge msgbufsize", kernel, patched("msgbuf", 28, 0xffffffff),
+	    "message buffer");
+	refused("huge bitmapsize", kernel, patched("bitmap", 32, 0xfffffffc),
+	    "page bitmap");
+	refused("huge ptesize", kernel, patched("ptes", 36, 0xfffffffc), "PTE array");
+	refused("huge dumpavailsize", kernel, patched("da", 52, 0xffffffff),
+	    "dump_avail");
+	refused("tiny dumpavailsize", kernel, patched("da8", 52, 8),
+	    "holds no [start, end) pair");
+	refused("kernbase not page-aligned", kernel, patched("kb", 40, 0xc0000800),
+	    "not page-aligned");
+	refused("PTE array past the 4 GiB VA space", kernel,
+	    patched("kb2", 40, 0xfff00000), "4 GiB virtual address space");
+	lpae = patched("lpae", 36, 0x804);
+	fixture_patch32(lpae, 48, 3, 0);
+	refused("LPAE tag on a ptesize that is not a multiple of 8", kernel,
+	    lpae, "not a multiple");
+	refused("dump and kernel disagree on byte order", kernel,
+	    patched("order", 24, 0x02000000), "wrong kernel for this dump");
+}
+
+static void
+addresses(void)
+{
+	char err[_POSIX2_LINE_MAX];
+	kvm_t *kd = kvm_open2(kernel, core, O_RDONLY, err, NULL);
+	unsigned char b[4];
+	struct {
+		kvaddr_t va;
+		const char *want, *what;
+	} cases[] = {
+		{ 0xbffff000, "not minidumped", "a VA below kernbase" },
+		{ 0xc0200000, "not minidumped", "a VA past the PTE array" },
+		{ 0xc0180000, "not valid", "an invalid PTE" },
+		{ 0xc0100000, "not in the minidump", "a page that was not dumped" },
+		{ 0xc0101000, "outside the dump's physical ranges",
+		  "a PA outside every physical range" },
+		{ 0x1c0000000ull, "not minidumped", "a VA above 32 bits" },
+	};
+
+	if (kd == NULL) {
+		check(0, "open the good core: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		check(kvm_read2(kd, cases[i].va, b, 4) == -1 &&
+		    strstr(kvm_geterr(kd), cases[i].want) != NULL &&
+		    strstr(kvm_geterr(kd), "invalid address (0x") != NULL,
+		    "%s: %s", cases[i].what, kvm_geterr(kd));
+	}
+	check(kvm_read2(kd, 0xc00ffffe, b, 4) == -1,
+	    "a read running into an untranslatable page fails whole");
+	kvm_close(kd);
+}
+
+int
+main(void)
+{
+	if (fixture_make("good", good, core, kernel, &lo) != 0) {
+		check(0, "fixture");
+		return 1;
+	}
+	files();
+	header_fields();
+	addresses();
+	return harness_status();
+}
