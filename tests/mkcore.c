@@ -398,7 +398,8 @@ write_manifest(const struct mapdesc *d, const char *path,
 	fprintf(f, "pages_dumped %llu\npage_data_offset %llu\nfile_size %llu\n",
 	    (unsigned long long)lo->pages, (unsigned long long)lo->data_off,
 	    (unsigned long long)lo->file_size);
-	fprintf(f, "msgbuf_size %u\n", d->msgbufsize);
+	fprintf(f, "msgbuf_size %u\npage_data_rounded %d\n", d->msgbufsize,
+	    d->pad_ptes && (d->kva_size / PG * mapdesc_entry_size(d)) % PG != 0);
 	for (uint64_t va = d->kernbase; va < d->kernbase + d->kva_size; va += PG) {
 		uint64_t pa;
 		walk += mapdesc_va_to_pa(d, va, &pa);
@@ -407,6 +408,10 @@ write_manifest(const struct mapdesc *d, const char *path,
 	for (size_t i = 0; i < d->nmaps; i++) {
 		const struct md_map *m = &d->maps[i];
 		manifest_vtop(f, d, m->va);
+		if (mapdesc_find(d, m->va) == m && m->va >= d->kernbase &&
+		    m->va - d->kernbase < d->kva_size)
+			fprintf(f, "prot 0x%llx %u\n", (unsigned long long)m->va,
+			    (m->prot | 1) & (d->mmu == 1 ? 3u : 7u));
 		manifest_vtop(f, d, m->va + m->size / 2 + 0x123);
 		manifest_vtop(f, d, m->va + m->size - 8);
 	}
