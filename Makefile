@@ -47,17 +47,16 @@ $(LIB_SO): $(PIC_OBJ)
 	$(CC) -shared -Wl,-soname,libkvm_arm.so.$(SOVER) -Wl,--version-script=lib/libkvm_arm.map -o $@ $^ $(LDFLAGS) $(LIBS)
 	ln -sf libkvm_arm.so.$(SOVER) $(B)/libkvm_arm.so
 
-$(B)/libkvm_arm.pc: libkvm_arm.pc.in
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
-
-install: all $(B)/libkvm_arm.pc
+# The .pc file is written at install time: it must name this PREFIX.
+install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)
 	install -m 644 include/kvm_arm.h $(DESTDIR)$(INCDIR)/
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libkvm_arm.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libkvm_arm.so
-	install -m 644 $(B)/libkvm_arm.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    libkvm_arm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libkvm_arm.pc
 
 clean:
 	rm -rf $(B)

@@ -6,7 +6,7 @@
 build=${1:-build}
 log=$(mktemp)
 status=0
-for t in "$build"/tests/test_* tests/cli/*.sh; do
+for t in "$build"/tests/test_* tests/test_*.sh tests/cli/*.sh; do
 	[ -f "$t" ] || continue
 	case "$t" in *.sh) cmd="sh $t $build" ;; *) [ -x "$t" ] || continue; cmd="$t" ;; esac
 	if ! (cd "$(dirname "$0")/.." && $cmd) >>"$log" 2>&1; then
