@@ -118,7 +118,7 @@ int kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg);
 
 /*
  * Translate va.  Fills *pa with its physical address and *off with its file
- * offset in the core (-1 when the page is mapped but not in the dump; the
+ * offset in the core (in the uncompressed stream for a gzip core) (-1 when the page is mapped but not in the dump; the
  * call then still fails).  Returns the bytes left in va's 4 KiB page (> 0),
  * or 0 with the reason in kvm_geterr.  pa and off may be NULL.
  */
@@ -163,10 +163,12 @@ struct kvm_arm_info {
 	uint64_t page_data_offset;	/* where page data starts */
 	int page_data_rounded;		/* 1: after a page-rounded PTE array */
 	int page_data_chosen_by_size;	/* 1: the file size picked that start */
-	uint64_t file_size;		/* bytes of the dump (payload) */
+	uint64_t file_size;		/* bytes of the dump (uncompressed payload) */
 	uint64_t expected_size;		/* bytes a complete dump would have */
 	int truncated;			/* file shorter than expected_size */
 	uint64_t payload_offset;	/* 512 after a dump-device header, else 0 */
+	const char *compression;	/* "none" or "gzip" */
+	uint64_t stored_size;		/* bytes of the payload in the file */
 };
 
 /* Fill *info with the dump's facts.  Returns 0, or -1 on a NULL argument. */

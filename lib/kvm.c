@@ -84,6 +84,17 @@ page_offset(const kvm_t *kd, int64_t page)
 	return kd->md.data_off + (uint64_t)page * KVM_PAGE_SIZE;
 }
 
+/*
+ * What to add to a payload offset to report a file offset: the dump-device
+ * header's 512 bytes, unless the payload is compressed (offsets then count
+ * in the uncompressed stream).
+ */
+static uint64_t
+file_base(const kvm_t *kd)
+{
+	return kd->src.gz != NULL ? 0 : kd->src.base;
+}
+
 /* The reason a translated page has no data, in kd->errbuf. */
 static void
 not_dumped(kvm_t *kd, kvaddr_t va, const struct xlat *x)
@@ -110,7 +121,7 @@ kvm_arm_kvatop(kvm_t *kd, kvaddr_t va, kpaddr_t *pa, off_t *off)
 		return 0;
 	}
 	if (off != NULL)
-		*off = (off_t)(kd->src.base + page_offset(kd, x.page) +
+		*off = (off_t)(file_base(kd) + page_offset(kd, x.page) +
 		    (va & KVM_PAGE_MASK));
 	return KVM_PAGE_SIZE - (size_t)(va & KVM_PAGE_MASK);
 }
@@ -174,6 +185,10 @@ kvm_nlist2(kvm_t *kd, struct kvm_nlist *nl)
 	if (kd->resolver == NULL && kd->symtab == NULL) {
 		kvm_err(kd, "%s: no kernel ELF or symbol resolver was given, so "
 		    "there are no symbols", kd->corefile);
+		return -1;
+	}
+	if (kd->resolver == NULL && symtab_missing(kd->symtab) != NULL) {
+		kvm_err(kd, "%s", symtab_missing(kd->symtab));
 		return -1;
 	}
 	for (; nl->n_name != NULL && nl->n_name[0] != '\0'; nl++) {
@@ -242,7 +257,7 @@ kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg)
 		p.kp_dmap_vaddr = 0;
 		p.kp_prot = m.prot;
 		p.kp_offset = page < 0 ? -1 :
-		    (off_t)(kd->src.base + page_offset(kd, page));
+		    (off_t)(file_base(kd) + page_offset(kd, page));
 		p.kp_len = KVM_PAGE_SIZE;
 		if (!cb(&p, arg))
 			return 0;
@@ -294,18 +309,20 @@ kvm_arm_info(kvm_t *kd, struct kvm_arm_info *in)
 	in->pages_present = whole < kd->pm.set_bits ? whole : kd->pm.set_bits;
 	in->ranges = kd->pm.pub;
 	in->nranges = kd->pm.nranges;
-	in->msgbuf_offset = kd->src.base + md->msgbuf_off;
+	in->msgbuf_offset = file_base(kd) + md->msgbuf_off;
 	in->dumpavail_offset = md->dumpavail_off ?
-	    kd->src.base + md->dumpavail_off : 0;
-	in->bitmap_offset = kd->src.base + md->bitmap_off;
-	in->pte_offset = kd->src.base + md->pte_off;
-	in->page_data_offset = kd->src.base + md->data_off;
+	    file_base(kd) + md->dumpavail_off : 0;
+	in->bitmap_offset = file_base(kd) + md->bitmap_off;
+	in->pte_offset = file_base(kd) + md->pte_off;
+	in->page_data_offset = file_base(kd) + md->data_off;
 	in->page_data_rounded = md->data_rounded;
 	in->page_data_chosen_by_size = md->data_by_size;
 	in->file_size = kd->src.size;
 	in->expected_size = md->expected_size;
 	in->truncated = kd->src.size < md->expected_size;
 	in->payload_offset = kd->src.base;
+	in->compression = kd->src.gz != NULL ? "gzip" : "none";
+	in->stored_size = kd->src.raw_size;
 	return 0;
 }
 

@@ -11,35 +11,54 @@
 
 #include "kvm_private.h"
 
-static const char *const compression_names[] = { "none", "gzip", "zstd" };
+/* Turn the payload into its gzip stream's output; 0, or -1 and the error. */
+static int
+use_gzip(kvm_t *kd)
+{
+	char why[256];
 
-/* Say what a file that is not a minidump is, as precisely as we can. */
+	if (source_use_gzip(&kd->src, why, sizeof(why)) != 0) {
+		kvm_err(kd, "%s: %s", kd->corefile, why);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What the file is: step over a dump-device header and gzip, then insist
+ * on a minidump, or say as precisely as we can what it is instead.
+ */
 static int
 identify_core(kvm_t *kd)
 {
 	unsigned char b[512];
 	int64_t n = source_read(&kd->src, 0, b, sizeof(b));
 
-	if (n < 0) {
-		kvm_err(kd, "%s: read error", kd->corefile);
-		return -1;
-	}
-	if (dumpheader_parse(b, (size_t)n, &kd->dh)) {
+	if (n >= 0 && dumpheader_parse(b, (size_t)n, &kd->dh)) {
 		kd->has_dumpheader = 1;
 		if (strcmp(kd->dh.magic, "FreeBSD Text Dump") == 0) {
 			kvm_err(kd, "%s: a textdump (tar of ddb output), not a "
 			    "memory dump", kd->corefile);
 			return -1;
 		}
-		if (kd->dh.compression != 0) {
-			kvm_err(kd, "%s: the dump is compressed (%s); save it "
-			    "with savecore and decompress it", kd->corefile,
-			    kd->dh.compression < 3 ?
-			    compression_names[kd->dh.compression] : "unknown");
+		source_set_payload(&kd->src, 512, kd->dh.dumplength);
+		if (kd->dh.compression > 1) {
+			kvm_err(kd, "%s: the dump is compressed with %s, which "
+			    "this version does not read", kd->corefile,
+			    kd->dh.compression == 2 ? "zstd" : "an unknown method");
 			return -1;
 		}
-		source_set_payload(&kd->src, 512, kd->dh.dumplength);
+		if (kd->dh.compression == 1 && use_gzip(kd) != 0)
+			return -1;
 		n = source_read(&kd->src, 0, b, sizeof(b));
+	} else if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
+		if (use_gzip(kd) != 0)
+			return -1;
+		n = source_read(&kd->src, 0, b, sizeof(b));
+	}
+	if (n < 0) {
+		kvm_err(kd, "%s: read error", kd->corefile);
+		return -1;
 	}
 	if (n >= 8 && memcmp(b, "minidump", 8) == 0)
 		return 0;
@@ -48,12 +67,9 @@ identify_core(kvm_t *kd)
 		    4 ? "a full (non-mini) ELF core, which this version does "
 		    "not read yet" : "an ELF file but not a crash dump "
 		    "(are the kernel and core swapped?)");
-	else if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
-		kvm_err(kd, "%s: gzip-compressed; decompress it first "
-		    "(gunzip -k)", kd->corefile);
 	else if (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0)
-		kvm_err(kd, "%s: zstd-compressed; decompress it first "
-		    "(zstd -d)", kd->corefile);
+		kvm_err(kd, "%s: zstd-compressed, which this version does not "
+		    "read; decompress it first (zstd -d)", kd->corefile);
 	else
 		kvm_err(kd, "%s: not a FreeBSD/arm crash dump (unknown magic)",
 		    kd->corefile);

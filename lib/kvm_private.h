@@ -75,6 +75,8 @@ int dumpheader_parse(const unsigned char *buf, size_t len,
 struct symtab *symtab_open(const char *path, int *big_endian, char *err,
     size_t errlen);
 void symtab_close(struct symtab *st);
+/* Why a kernel has no symbols (stripped), or NULL when it has them. */
+const char *symtab_missing(const struct symtab *st);
 /* 1 and the symbol's value and type when found, 0 when not. */
 int symtab_lookup(const struct symtab *st, const char *name, kvaddr_t *value,
     unsigned char *type);

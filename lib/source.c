@@ -37,7 +37,7 @@ source_open(struct source *src, const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	src->file_size = (uint64_t)st.st_size;
-	src->size = src->file_size;
+	src->size = src->raw_size = src->file_size;
 	if ((uint64_t)(size_t)src->file_size == src->file_size) {
 		void *m = mmap(NULL, (size_t)src->file_size, PROT_READ,
 		    MAP_PRIVATE, src->fd, 0);
@@ -54,6 +54,8 @@ fail:
 void
 source_close(struct source *src)
 {
+	gz_close(src->gz);
+	src->gz = NULL;
 	if (src->map != NULL)
 		munmap((void *)src->map, (size_t)src->file_size);
 	if (src->fd >= 0)
@@ -70,18 +72,38 @@ source_set_payload(struct source *src, uint64_t base, uint64_t size)
 	if (size > src->file_size - base)
 		size = src->file_size - base;
 	src->base = base;
+	src->size = src->raw_size = size;
+}
+
+int
+source_use_gzip(struct source *src, char *err, size_t errlen)
+{
+	uint64_t size;
+
+	src->gz = gz_open(src, &size, err, errlen);
+	if (src->gz == NULL)
+		return -1;
 	src->size = size;
+	return 0;
 }
 
 int64_t
 source_read(const struct source *src, uint64_t off, void *buf, size_t len)
 {
+	if (src->gz != NULL)
+		return gz_read(src->gz, off, buf, len);
+	return source_read_raw(src, off, buf, len);
+}
+
+int64_t
+source_read_raw(const struct source *src, uint64_t off, void *buf, size_t len)
+{
 	size_t done = 0;
 
-	if (off >= src->size)
+	if (off >= src->raw_size)
 		return 0;
-	if (len > src->size - off)
-		len = (size_t)(src->size - off);
+	if (len > src->raw_size - off)
+		len = (size_t)(src->raw_size - off);
 	if (src->map != NULL) {
 		memcpy(buf, src->map + src->base + off, len);
 		return (int64_t)len;
@@ -104,7 +126,8 @@ source_read(const struct source *src, uint64_t off, void *buf, size_t len)
 const unsigned char *
 source_ptr(const struct source *src, uint64_t off, size_t len)
 {
-	if (src->map == NULL || off > src->size || len > src->size - off)
+	if (src->map == NULL || src->gz != NULL || off > src->size ||
+	    len > src->size - off)
 		return NULL;
 	return src->map + src->base + off;
 }

@@ -3,8 +3,10 @@
  *
  * The whole file is mapped read-only when the host allows it (so a small
  * kvm_read2 is a memcpy, and memory use does not grow with the core);
- * otherwise every access is a pread.  A payload offset lets the rest of the
- * library ignore a dump-device header in front of the dump.
+ * otherwise every access is a pread.  The payload is a window of the file
+ * (past a dump-device header, say), and may be a gzip stream, read through
+ * an index of restart points (source_gzip.c): the rest of the library sees
+ * the payload's uncompressed bytes either way.
  */
 #ifndef KVM_ARM_SOURCE_H
 #define KVM_ARM_SOURCE_H
@@ -12,25 +14,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct gz;
+
 struct source {
 	int fd;
 	const unsigned char *map;	/* whole file, or NULL: use pread */
 	uint64_t file_size;		/* bytes of the file */
-	uint64_t base;			/* where the payload starts */
-	uint64_t size;			/* bytes of payload */
+	uint64_t base;			/* where the payload starts in it */
+	uint64_t raw_size;		/* bytes of payload in the file */
+	struct gz *gz;			/* non-NULL: the payload is gzip */
+	uint64_t size;			/* bytes of (uncompressed) payload */
 };
 
 /* Returns 0, or -1 with a one-line reason (naming path) in err. */
 int source_open(struct source *src, const char *path, char *err, size_t errlen);
 void source_close(struct source *src);
-/* Narrow the source to [base, base + size) of the file (clamped to it). */
+/* Narrow the payload to [base, base + size) of the file (clamped to it). */
 void source_set_payload(struct source *src, uint64_t base, uint64_t size);
+/* Read the payload as a gzip stream from now on.  0, or -1 and err. */
+int source_use_gzip(struct source *src, char *err, size_t errlen);
 /*
  * Copy up to len payload bytes from off.  Returns the bytes copied (fewer
  * at the end of the payload, 0 past it) or -1 on an I/O error.
  */
 int64_t source_read(const struct source *src, uint64_t off, void *buf, size_t len);
-/* A pointer to len payload bytes at off, or NULL (unmapped or past end). */
+/* The same from the payload's bytes as stored (compressed or not). */
+int64_t source_read_raw(const struct source *src, uint64_t off, void *buf,
+    size_t len);
+/* A pointer to len payload bytes at off, or NULL (unmapped, compressed, past end). */
 const unsigned char *source_ptr(const struct source *src, uint64_t off, size_t len);
+
+/* source_gzip.c */
+struct gz *gz_open(const struct source *raw, uint64_t *size, char *err,
+    size_t errlen);
+void gz_close(struct gz *gz);
+int64_t gz_read(struct gz *gz, uint64_t off, void *buf, size_t len);
 
 #endif

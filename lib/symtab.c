@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvm_private.h"
@@ -24,6 +25,7 @@ struct symtab {
 	Elf *elf;
 	struct sym *slots;	/* open addressing; name NULL = empty */
 	size_t mask;
+	char missing[512];	/* why there are no symbols, or "" */
 };
 
 static uint32_t
@@ -114,7 +116,13 @@ index_symbols(struct symtab *st, Elf_Scn *scn, const GElf_Shdr *sh,
 		    GELF_ST_TYPE(gs.st_info) == STT_SECTION)
 			continue;
 		s.name = elf_strptr(st->elf, sh->sh_link, gs.st_name);
-		if (s.name == NULL || s.name[0] == '\0')
+		if (s.name == NULL) {
+			snprintf(err, errlen, "%s: symbol %zu has no readable "
+			    "name (string table section %u): %s", path, i,
+			    (unsigned)sh->sh_link, elf_errmsg(-1));
+			return -1;
+		}
+		if (s.name[0] == '\0')
 			continue;
 		s.hash = hash_name(s.name);
 		s.type = nlist_type(st->elf, &gs);
@@ -131,6 +139,8 @@ symtab_open(const char *path, int *big_endian, char *err, size_t errlen)
 	Elf_Scn *scn = NULL, *symscn = NULL;
 	GElf_Ehdr eh;
 	GElf_Shdr sh, symsh = { 0 };
+	size_t nscn;
+	struct stat sb;
 	char *ident;
 
 	if (st == NULL) {
@@ -169,20 +179,38 @@ symtab_open(const char *path, int *big_endian, char *err, size_t errlen)
 		goto fail;
 	}
 	*big_endian = ident[EI_DATA] == ELFDATA2MSB;
+	/* libelf shows headers past the end as "no sections": say what it is. */
+	if (fstat(st->fd, &sb) != 0 || eh.e_shoff > (uint64_t)sb.st_size ||
+	    (uint64_t)eh.e_shnum * eh.e_shentsize >
+	    (uint64_t)sb.st_size - eh.e_shoff) {
+		snprintf(err, errlen, "%s: truncated or corrupt: its %u section "
+		    "headers at offset %llu run past the end of the file",
+		    path, (unsigned)eh.e_shnum, (unsigned long long)eh.e_shoff);
+		goto fail;
+	}
+	if (elf_getshdrnum(st->elf, &nscn) != 0) {
+		snprintf(err, errlen, "%s: unreadable section headers: %s", path,
+		    elf_errmsg(-1));
+		goto fail;
+	}
 	/* .symtab, else the dynamic one a stripped kernel keeps. */
 	while ((scn = elf_nextscn(st->elf, scn)) != NULL) {
-		if (gelf_getshdr(scn, &sh) == NULL)
-			continue;
+		if (gelf_getshdr(scn, &sh) == NULL) {
+			snprintf(err, errlen, "%s: unreadable section header %zu: "
+			    "%s", path, elf_ndxscn(scn), elf_errmsg(-1));
+			goto fail;
+		}
 		if (sh.sh_type == SHT_SYMTAB ||
 		    (sh.sh_type == SHT_DYNSYM && symscn == NULL)) {
 			symscn = scn;
 			symsh = sh;
 		}
 	}
-	if (symscn != NULL) {
-		if (index_symbols(st, symscn, &symsh, path, err, errlen) != 0)
-			goto fail;
-	}
+	if (symscn == NULL)
+		snprintf(st->missing, sizeof(st->missing), "%s: no symbol table "
+		    "(a stripped kernel? try its kernel.debug)", path);
+	else if (index_symbols(st, symscn, &symsh, path, err, errlen) != 0)
+		goto fail;
 	return st;
 fail:
 	symtab_close(st);
@@ -200,6 +228,12 @@ symtab_close(struct symtab *st)
 		close(st->fd);
 	free(st->slots);
 	free(st);
+}
+
+const char *
+symtab_missing(const struct symtab *st)
+{
+	return st->missing[0] != '\0' ? st->missing : NULL;
 }
 
 int

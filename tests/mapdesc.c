@@ -200,8 +200,8 @@ parse_line(struct mapdesc *d, char *line, const char *name, int lineno)
 			goto bad;
 		d->msgbufsize = (uint32_t)num(w[1]);
 		d->msgtext = qs;
+		d->msglen = qlen;
 		qs = NULL;
-		build_msgbuf(d, qlen);
 	} else if (!strcmp(w[0], "msgbuf_va")) { NEED(2); d->msgbuf_va = num(w[1]); }
 	else if (!strcmp(w[0], "msgbufp")) { NEED(2); d->msgbufp = num(w[1]); }
 	else if (!strcmp(w[0], "ksym")) {
@@ -289,6 +289,9 @@ mapdesc_parse(struct mapdesc *d, const char *text, const char *name)
 	free(copy);
 	if (rc != 0)
 		return -1;
+	/* After every line: the struct names msgbuf_va wherever it was given. */
+	if (d->msgtext != NULL)
+		build_msgbuf(d, d->msglen);
 	if (d->msgbuf_va != 0)
 		add_blob(d, d->msgbuf_va, d->msgsection, d->msgbufsize + 56, "", 0);
 	if (d->msgbufp != 0) {

@@ -91,6 +91,7 @@ struct mapdesc {
 	struct md_blob blobs[MD_MAX]; size_t nblobs;
 	uint32_t msgbufsize;
 	char *msgtext;
+	size_t msglen;
 	uint64_t msgbuf_va, msgbufp;
 	char kernel_elf[512];
 	int pad_ptes, no_dumpavail;

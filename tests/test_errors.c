@@ -72,8 +72,8 @@ files(void)
 	refused("a directory as core", kernel, harness_tmpdir(), "directory");
 	refused("kernel and core swapped", core, kernel, "swapped");
 	refused("a kernel as the core", kernel, kernel, "not a crash dump");
-	refused("gzip core", kernel, text_file("gz", "\x1f\x8b\x08\x00rest"),
-	    "gzip-compressed");
+	refused("a gzip header with no stream behind it", kernel,
+	    text_file("gz", "\x1f\x8b\x08\x00rest"), "gzip");
 	refused("zstd core", kernel, text_file("zst", "\x28\xb5\x2f\xfdrest"),
 	    "zstd-compressed");
 	refused("a non-ARM kernel", "/bin/sh", core, "not a 32-bit ARM kernel");

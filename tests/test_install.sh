@@ -40,7 +40,8 @@ export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 for link in shared static; do
 	flag=; [ $link = static ] && flag=--static
 	if cc -o "$tmp/prog-$link" "$tmp/prog.c" $(pkg-config $flag --cflags libkvm_arm) \
-	    $([ $link = static ] && echo "$tmp/prefix/lib/libkvm_arm.a -lelf" || pkg-config --libs libkvm_arm) 2>"$tmp/cc.log"; then
+	    $([ $link = static ] && echo "$tmp/prefix/lib/libkvm_arm.a $(pkg-config --static --libs libkvm_arm | sed 's/-lkvm_arm//')" ||
+	    pkg-config --libs libkvm_arm) 2>"$tmp/cc.log"; then
 		out=$(LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/prog-$link" \
 		    fixtures/armv7-v2.kernel fixtures/armv7-v2.core)
 		if [ "$out" = "FreeBSD 14.0-RELEASE-kvmarm-fixture" ]; then

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "harness.h"
 #include "kvm_arm.h"
@@ -65,9 +66,10 @@ symbol(kvm_t *kd, const char *name)
 }
 
 static void
-check_fixture(const char *name)
+check_fixture(const char *name, const char *core_path)
 {
 	char path[512], core[512], kernel[512], line[1024], err[_POSIX2_LINE_MAX];
+	char base[256];
 	struct tally facts = { .what = "header facts" },
 	    vtop = { .what = "translations" }, reads = { .what = "bytes read" },
 	    fails = { .what = "untranslatable addresses" },
@@ -78,9 +80,14 @@ check_fixture(const char *name)
 	FILE *f;
 	kvm_t *kd;
 
-	snprintf(path, sizeof(path), DIR_FIXTURES "/%s.manifest", name);
-	snprintf(core, sizeof(core), DIR_FIXTURES "/%s.core", name);
-	snprintf(kernel, sizeof(kernel), DIR_FIXTURES "/%s.kernel", name);
+	/* NAME or NAME.core.gz: the manifest and kernel are NAME's. */
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(name, "."), name);
+	snprintf(path, sizeof(path), DIR_FIXTURES "/%s.manifest", base);
+	if (core_path != NULL)
+		snprintf(core, sizeof(core), "%s", core_path);
+	else
+		snprintf(core, sizeof(core), DIR_FIXTURES "/%s.core", name);
+	snprintf(kernel, sizeof(kernel), DIR_FIXTURES "/%s.kernel", base);
 	kd = kvm_open2(kernel, core, O_RDONLY, err, NULL);
 	check(kd != NULL, "%s: opens with its kernel%s%s", name, kd ? "" : ": ", kd ? "" : err);
 	if (kd == NULL || (f = fopen(path, "r")) == NULL)
@@ -115,7 +122,9 @@ check_fixture(const char *name)
 		else if (!strcmp(key, "page_data_rounded"))
 			note(&facts, (unsigned long long)in.page_data_rounded == x, line);
 		else if (!strcmp(key, "file_size"))
-			note(&facts, in.file_size == x && !in.truncated, line);
+			note(&facts, in.file_size == x && !in.truncated &&
+			    strcmp(in.compression, core_path ? "gzip" : "none") == 0,
+			    line);
 		else if (!strcmp(key, "msgbuf_size"))
 			note(&facts, in.msgbuf_size == x, line);
 		else if (!strcmp(key, "walk_pages") || !strcmp(key, "prot")) {
@@ -170,11 +179,30 @@ check_fixture(const char *name)
 			    all[i]->bad ? ", first: " : "", all[i]->first);
 }
 
+/* Write dir/name.core gzip-compressed to out (zlib's gz* calls). */
+static int
+gzip_file(const char *dir, const char *name, const char *out)
+{
+	char path[512], buf[65536];
+	FILE *in;
+	gzFile z;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s.core", dir, name);
+	if ((in = fopen(path, "rb")) == NULL || (z = gzopen(out, "wb6")) == NULL)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		gzwrite(z, buf, (unsigned)n);
+	fclose(in);
+	return gzclose(z) == Z_OK ? 0 : -1;
+}
+
 int
 main(void)
 {
 	DIR *dir = opendir(DIR_FIXTURES);
 	struct dirent *de;
+	char gz[512], label[300];
 	int seen = 0;
 
 	if (dir == NULL) {
@@ -188,7 +216,14 @@ main(void)
 			continue;
 		memcpy(name, de->d_name, n - 9);
 		name[n - 9] = '\0';
-		check_fixture(name);
+		check_fixture(name, NULL);
+		/* The same facts through a gzip-compressed copy. */
+		snprintf(gz, sizeof(gz), "%s/%s.core.gz", harness_tmpdir(), name);
+		snprintf(label, sizeof(label), "%s.core.gz", name);
+		if (gzip_file(DIR_FIXTURES, name, gz) == 0)
+			check_fixture(label, gz);
+		else
+			check(0, "%s: compress a copy", name);
 		seen++;
 	}
 	closedir(dir);

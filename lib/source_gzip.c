@@ -1,0 +1,337 @@
+/*
+ * source_gzip.c: random access into a gzip-compressed core.
+ *
+ * gzip has no index, so reading byte N means inflating everything before
+ * it.  As zlib's examples/zran.c shows, one pass at open can leave
+ * "access points": places at deflate block boundaries where inflation can
+ * restart, each holding the 32 KiB of output before it (the window that
+ * later back-references may reach into) and, when the block boundary falls
+ * inside a byte, that byte's leftover bits.  A read then inflates from the
+ * nearest point before it, at most one span of output.
+ *
+ * Two things make kvm_read2 cheap on top of that:
+ *   - a small cache of decompressed 64 KiB chunks, so the many small reads
+ *     a debugger makes of one structure cost one inflation;
+ *   - a live inflate cursor kept after each chunk, so reading on from where
+ *     the last chunk ended continues the stream instead of restarting it:
+ *     sequential reads cost one pass.
+ *
+ * Memory: a 32 KiB window per point.  Points start 1 MiB of output apart;
+ * when they would take more memory than the compressed file is large (a
+ * highly compressible or hostile file), every other point is dropped and
+ * the span doubles, so memory stays within about the compressed size.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "source.h"
+
+#define WINDOW		32768u		/* deflate's history */
+#define SPAN_START	(UINT64_C(1) << 20)
+#define CHUNK		65536u		/* cached unit of output */
+#define NCACHE		8
+#define INBUF		16384u
+
+struct gz_point {
+	uint64_t out;		/* uncompressed offset of the point */
+	uint64_t in;		/* compressed offset of the first full byte */
+	int bits;		/* bits of the byte before 'in' still unread */
+	unsigned char *window;	/* the WINDOW bytes of output before it */
+};
+
+struct gz_chunk {
+	uint64_t start;		/* UINT64_MAX when empty */
+	size_t len;
+	uint64_t used;		/* for least-recently-used eviction */
+	unsigned char data[CHUNK];
+};
+
+struct gz {
+	const struct source *raw;	/* the compressed bytes */
+	struct gz_point *points;
+	size_t npoints, cap;
+	uint64_t span, size;
+	struct gz_chunk cache[NCACHE];
+	uint64_t clock;
+	/* The cursor: a raw inflate positioned at output cur_out. */
+	z_stream cur;
+	int cur_live;
+	uint64_t cur_out, cur_in;
+	unsigned char inbuf[INBUF];
+};
+
+/* Feed strm from the raw source at *in; 0 at its end. */
+static size_t
+refill(struct gz *gz, z_stream *strm, uint64_t *in)
+{
+	int64_t n = source_read_raw(gz->raw, *in, gz->inbuf, INBUF);
+
+	if (n <= 0)
+		return 0;
+	strm->next_in = gz->inbuf;
+	strm->avail_in = (uInt)n;
+	*in += (uint64_t)n;
+	return (size_t)n;
+}
+
+static int
+add_point(struct gz *gz, uint64_t out, uint64_t in, int bits,
+    const unsigned char *win, unsigned left)
+{
+	struct gz_point *p;
+
+	if (gz->npoints == gz->cap) {
+		size_t cap = gz->cap ? 2 * gz->cap : 16;
+		p = realloc(gz->points, cap * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		gz->points = p;
+		gz->cap = cap;
+	}
+	p = &gz->points[gz->npoints];
+	p->window = malloc(WINDOW);
+	if (p->window == NULL)
+		return -1;
+	/* win is circular: the oldest byte is where the next would go. */
+	memcpy(p->window, win + WINDOW - left, left);
+	memcpy(p->window + left, win, WINDOW - left);
+	p->out = out;
+	p->in = in;
+	p->bits = bits;
+	gz->npoints++;
+	return 0;
+}
+
+/* Keep every other point and double the span: bounds index memory. */
+static void
+thin_points(struct gz *gz)
+{
+	size_t k = 1;
+
+	for (size_t i = 1; i < gz->npoints; i++) {
+		if (i % 2 == 0)
+			gz->points[k++] = gz->points[i];
+		else
+			free(gz->points[i].window);
+	}
+	gz->npoints = k;
+	gz->span *= 2;
+}
+
+/* One pass over the stream: its length and the access points. */
+static int
+build_index(struct gz *gz, char *err, size_t errlen)
+{
+	unsigned char *win = malloc(WINDOW);
+	uint64_t in = 0, totin = 0, totout = 0, last = 0;
+	size_t max_points = 4 + gz->raw->raw_size / WINDOW;
+	z_stream strm;
+	int ret = Z_OK;
+
+	memset(&strm, 0, sizeof(strm));
+	if (win == NULL || inflateInit2(&strm, 47) != Z_OK) {
+		free(win);
+		snprintf(err, errlen, "out of memory for gzip");
+		return -1;
+	}
+	strm.next_out = win;
+	strm.avail_out = WINDOW;
+	while (ret != Z_STREAM_END) {
+		if (strm.avail_in == 0 && refill(gz, &strm, &in) == 0)
+			break;		/* truncated: keep what decoded */
+		if (strm.avail_out == 0) {
+			strm.next_out = win;
+			strm.avail_out = WINDOW;
+		}
+		totin += strm.avail_in;
+		totout += strm.avail_out;
+		ret = inflate(&strm, Z_BLOCK);
+		totin -= strm.avail_in;
+		totout -= strm.avail_out;
+		if (ret != Z_OK && ret != Z_STREAM_END && ret != Z_BUF_ERROR) {
+			snprintf(err, errlen, "corrupt gzip data at compressed "
+			    "byte %llu (%s)", (unsigned long long)totin,
+			    strm.msg ? strm.msg : "inflate failed");
+			inflateEnd(&strm);
+			free(win);
+			return -1;
+		}
+		/* At the end of a block header-to-data boundary (not the last). */
+		if ((strm.data_type & 128) && !(strm.data_type & 64) &&
+		    (totout == 0 || totout - last >= gz->span)) {
+			if (add_point(gz, totout, totin, strm.data_type & 7, win,
+			    strm.avail_out) != 0) {
+				snprintf(err, errlen, "out of memory for the "
+				    "gzip index");
+				inflateEnd(&strm);
+				free(win);
+				return -1;
+			}
+			last = totout;
+			if (gz->npoints > max_points)
+				thin_points(gz);
+		}
+	}
+	inflateEnd(&strm);
+	free(win);
+	if (gz->npoints == 0) {
+		snprintf(err, errlen, "gzip stream holds no data");
+		return -1;
+	}
+	gz->size = totout;
+	return 0;
+}
+
+/* Start the cursor at the last point at or before off. */
+static int
+cursor_seek(struct gz *gz, uint64_t off)
+{
+	size_t lo = 0, hi = gz->npoints;
+	const struct gz_point *p;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (gz->points[mid].out <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	p = &gz->points[lo];
+	if (gz->cur_live)
+		inflateEnd(&gz->cur);
+	gz->cur_live = 0;
+	memset(&gz->cur, 0, sizeof(gz->cur));
+	if (inflateInit2(&gz->cur, -15) != Z_OK)
+		return -1;
+	gz->cur_live = 1;
+	gz->cur_in = p->in;
+	if (p->bits) {
+		unsigned char c;
+		if (source_read_raw(gz->raw, p->in - 1, &c, 1) != 1)
+			return -1;
+		inflatePrime(&gz->cur, p->bits, c >> (8 - p->bits));
+	}
+	inflateSetDictionary(&gz->cur, p->window, WINDOW);
+	gz->cur_out = p->out;
+	return 0;
+}
+
+/* Inflate len bytes from the cursor into buf (NULL: discard). */
+static size_t
+cursor_read(struct gz *gz, unsigned char *buf, size_t len)
+{
+	unsigned char discard[4096];
+	size_t done = 0;
+
+	while (done < len) {
+		size_t want = len - done;
+		int ret;
+
+		if (buf == NULL && want > sizeof(discard))
+			want = sizeof(discard);
+		gz->cur.next_out = buf ? buf + done : discard;
+		gz->cur.avail_out = (uInt)want;
+		if (gz->cur.avail_in == 0 &&
+		    refill(gz, &gz->cur, &gz->cur_in) == 0)
+			break;
+		ret = inflate(&gz->cur, Z_NO_FLUSH);
+		done += want - gz->cur.avail_out;
+		if (ret != Z_OK && ret != Z_BUF_ERROR)
+			break;	/* stream end or corruption: a short read */
+	}
+	gz->cur_out += done;
+	return done;
+}
+
+/* The cached chunk starting at start, filled on a miss. */
+static const struct gz_chunk *
+chunk_get(struct gz *gz, uint64_t start)
+{
+	struct gz_chunk *c = &gz->cache[0];
+
+	for (int i = 0; i < NCACHE; i++) {
+		if (gz->cache[i].start == start) {
+			gz->cache[i].used = ++gz->clock;
+			return &gz->cache[i];
+		}
+		if (gz->cache[i].used < c->used)
+			c = &gz->cache[i];
+	}
+	/* Continue the live cursor when it is not past start nor far behind. */
+	if (!gz->cur_live || gz->cur_out > start ||
+	    start - gz->cur_out > gz->span) {
+		if (cursor_seek(gz, start) != 0)
+			return NULL;
+	}
+	if (gz->cur_out < start) {
+		uint64_t skip = start - gz->cur_out;
+		if (cursor_read(gz, NULL, (size_t)skip) != skip)
+			return NULL;
+	}
+	c->start = start;
+	c->len = cursor_read(gz, c->data, (size_t)(gz->size - start < CHUNK ?
+	    gz->size - start : CHUNK));
+	c->used = ++gz->clock;
+	return c;
+}
+
+int64_t
+gz_read(struct gz *gz, uint64_t off, void *buf, size_t len)
+{
+	unsigned char *out = buf;
+	size_t done = 0;
+
+	if (off >= gz->size)
+		return 0;
+	if (len > gz->size - off)
+		len = (size_t)(gz->size - off);
+	while (done < len) {
+		uint64_t at = off + done, start = at - at % CHUNK;
+		const struct gz_chunk *c = chunk_get(gz, start);
+		size_t in = (size_t)(at - start), n;
+
+		if (c == NULL || c->len <= in)
+			break;
+		n = c->len - in < len - done ? c->len - in : len - done;
+		memcpy(out + done, c->data + in, n);
+		done += n;
+	}
+	return (int64_t)done;
+}
+
+struct gz *
+gz_open(const struct source *raw, uint64_t *size, char *err, size_t errlen)
+{
+	struct gz *gz = calloc(1, sizeof(*gz));
+
+	if (gz == NULL) {
+		snprintf(err, errlen, "out of memory for gzip");
+		return NULL;
+	}
+	gz->raw = raw;
+	gz->span = SPAN_START;
+	for (int i = 0; i < NCACHE; i++)
+		gz->cache[i].start = UINT64_MAX;
+	if (build_index(gz, err, errlen) != 0) {
+		gz_close(gz);
+		return NULL;
+	}
+	*size = gz->size;
+	return gz;
+}
+
+void
+gz_close(struct gz *gz)
+{
+	if (gz == NULL)
+		return;
+	for (size_t i = 0; i < gz->npoints; i++)
+		free(gz->points[i].window);
+	free(gz->points);
+	if (gz->cur_live)
+		inflateEnd(&gz->cur);
+	free(gz);
+}
