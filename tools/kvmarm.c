@@ -226,17 +226,6 @@ validate(struct cli *c, struct parsed *p)
 	return EXIT_OK;
 }
 
-/* Report a failed open in one line that names the file. */
-static void
-open_failed(const struct cli *c, const char *errbuf)
-{
-	if (strstr(errbuf, c->core) != NULL ||
-	    (c->kernel != NULL && strstr(errbuf, c->kernel) != NULL))
-		fprintf(stderr, "kvmarm: %s\n", errbuf);
-	else
-		cli_error(c, "%s", errbuf[0] ? errbuf : "cannot open");
-}
-
 int
 main(int argc, char **argv)
 {
@@ -264,7 +253,7 @@ main(int argc, char **argv)
 		if (p.cmd->run == cmd_check) {
 			rc = cmd_check_unopenable(&c, errbuf);
 		} else {
-			open_failed(&c, errbuf);
+			cli_open_error(&c, errbuf);
 			rc = EXIT_USAGE;
 		}
 		goto out;

@@ -36,6 +36,8 @@ void cli_error(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Print the library's last error for the open dump, naming the file. */
 void cli_kvm_error(const struct cli *c);
+/* Report kvm_open2's failure (errbuf) in one line that names the file. */
+void cli_open_error(const struct cli *c, const char *errbuf);
 /* A usage error: one line on stderr; returns EXIT_USAGE. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -36,6 +36,16 @@ cli_kvm_error(const struct cli *c)
 		cli_error(c, "%s", msg[0] != '\0' ? msg : "unknown error");
 }
 
+void
+cli_open_error(const struct cli *c, const char *errbuf)
+{
+	if (strstr(errbuf, c->core) != NULL ||
+	    (c->kernel != NULL && strstr(errbuf, c->kernel) != NULL))
+		fprintf(stderr, "kvmarm: %s\n", errbuf);
+	else
+		cli_error(c, "%s", errbuf[0] ? errbuf : "cannot open");
+}
+
 int
 cli_usage(const char *fmt, ...)
 {

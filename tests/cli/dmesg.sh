@@ -1,0 +1,45 @@
+# kvmarm dmesg: the message buffer text of the fixtures' descriptions,
+# through the kernel's msgbufp (-N) and from the dump's msgbuf section.
+. tests/cli/lib.sh
+
+# check_dmesg NAME TEST-NAME ARGS...: the output is the desc's msgbuf text.
+check_dmesg() {
+	n=$1 name=$2
+	shift 2
+	printf '%s\n' "$(desc_msgbuf "$n")" >"$TMP/want"
+	run "$@" dmesg
+	expect_rc "$name: exit 0" 0
+	if cmp -s "$TMP/want" "$TMP/out"; then ok "$name: the desc's text"
+	else notok "$name: the desc's text" "got '$(head -c 200 "$TMP/out" | tr '\n' '|')'"; fi
+}
+
+# From the section, with the struct msgbuf the kernel left after the ring.
+for n in armv7-v2 armv5-v1-be lpae-v2; do
+	check_dmesg "$n" "dmesg $n (section)" -M "$F/$n.core"
+	expect_no_err "dmesg $n (section): quiet"
+done
+
+# Through msgbufp in the toolchain kernel, whose ring holds the same boot
+# text as armv7-v2's description (both kernels come from fixtures/src).
+check_dmesg armv7-v2 "dmesg -N armv7-v2" -N "$F/armv7-v2.kernel" -M "$F/armv7-v2.core"
+expect_no_err "dmesg -N armv7-v2: quiet"
+check_dmesg armv7-v2 "dmesg -N armv5-v1-be (big-endian struct)" \
+    -N "$F/armv5-v1-be.kernel" -M "$F/armv5-v1-be.core"
+expect_no_err "dmesg -N armv5-v1-be: quiet"
+
+# No struct msgbuf after the ring (its section is exactly one page): the
+# text as stored, and a line on stderr saying so.
+check_dmesg old-v1 "dmesg old-v1 (no struct)" -M "$F/old-v1.core"
+expect_err "dmesg old-v1: says the position is unknown" "$F/old-v1.core"
+# A kernel without msgbufp: falls back to the section, and says so.
+run -N "$F/old-v1.kernel" -M "$F/old-v1.core" dmesg
+expect_rc "dmesg -N without msgbufp: exit 0" 0
+if grep -F msgbufp "$TMP/err" >/dev/null; then ok "dmesg -N without msgbufp: says why"
+else notok "dmesg -N without msgbufp: says why" "$(first_err)"; fi
+
+run -M "$F/armv7-v2.core" dmesg --json
+expect_rc "dmesg --json: exit 2 (not offered)" 2
+run -M "$F/armv7-v2.core" dmesg extra
+expect_rc "dmesg with an operand: exit 2" 2
+
+finish

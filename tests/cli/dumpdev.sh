@@ -1,0 +1,94 @@
+# A raw copy of the dump device: the 512-byte kerneldumpheader (FORMATS.md
+# section 7: big-endian, parity word) in front of a fixture core.
+. tests/cli/lib.sh
+
+hexstr() {	# STRING BYTES: the string NUL-padded to BYTES, as hex
+	h=$(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n')
+	while [ ${#h} -lt $(($2 * 2)) ]; do h=${h}00; done
+	echo "$h"
+}
+hexnum() { printf "%0$(($2 * 2))x" "$1"; }	# VALUE BYTES, big-endian
+
+# kdh MAGIC COMPRESSION LENGTH PARITY-FLIP: the header's 512 bytes, as hex.
+kdh() {
+	h=$(hexstr "$1" 20)$(hexstr armv7 12)$(hexnum 4 4)$(hexnum 1 4)
+	h=$h$(hexnum "$3" 8)$(hexnum 1700000000 8)$(hexnum 0 4)$(hexnum 512 4)
+	h=$h$(hexstr crashbox 64)$(hexstr "FreeBSD 14.0-RELEASE-kvmarm-fixture" 192)
+	h=$h$(hexstr "fixture panic for libkvm_arm" 175)$(hexnum "$2" 1)
+	h=$h$(hexnum "$3" 8)$(hexnum 0 4)
+	p=$(echo "$h" | fold -w8 | { p=0; while read -r w; do p=$((p ^ 0x$w)); done; echo $p; })
+	echo "$h$(hexnum $(( (p ^ $4) & 0xffffffff )) 4)"
+}
+
+# tobin: hex on stdin to bytes on stdout.
+tobin() {
+	printf "$(fold -w2 | awk 'BEGIN { d = "0123456789abcdef" }
+	    { printf "\\%03o", (index(d, substr($0, 1, 1)) - 1) * 16 + index(d, substr($0, 2, 1)) - 1 }')"
+}
+
+mkdev() {	# OUT CORE MAGIC COMPRESSION PARITY-FLIP
+	kdh "$3" "$4" "$(wc -c <"$2" | tr -d ' ')" "$5" | tobin >"$1"
+	cat "$2" >>"$1"
+}
+
+n=old-v1
+mkdev "$TMP/dev.core" "$F/$n.core" "FreeBSD Kernel Dump" 0 0
+if [ "$(wc -c <"$TMP/dev.core" | tr -d ' ')" = $(($(mf $n file_size) + 512)) ]; then ok "dump-device copy: 512 + core bytes"
+else notok "dump-device copy: 512 + core bytes" "$(wc -c <"$TMP/dev.core")"; fi
+
+run -M "$TMP/dev.core" info
+expect_rc "info dump-device copy: exit 0" 0
+expect_no_err "info dump-device copy: quiet"
+expect_line "info dump-device copy: magic" "^dump device header: *FreeBSD Kernel Dump, version 4, architecture armv7"
+expect_line "info dump-device copy: hostname" "^  hostname: *crashbox\$"
+expect_line "info dump-device copy: version string" "^  version string: *FreeBSD 14.0-RELEASE-kvmarm-fixture\$"
+expect_line "info dump-device copy: panic string" "^  panic string: *fixture panic for libkvm_arm\$"
+expect_line "info dump-device copy: dump time" "^  dump time: *1700000000 (2023-11-14 22:13:20 UTC)\$"
+expect_line "info dump-device copy: compression" "^  compression: *none\$"
+expect_line "info dump-device copy: parity" "^  parity: *ok\$"
+expect_line "info dump-device copy: payload" "^payload: *$(mf $n file_size) bytes at offset 512\$"
+expect_line "info dump-device copy: the dump behind it" "^container: *minidump version $(mf $n version)"
+expect_line "info dump-device copy: pages" "^pages dumped: *$(mf $n pages_dumped) "
+expect_line "info dump-device copy: not truncated" "^truncated: *no\$"
+
+run -M "$TMP/dev.core" info --json
+json_valid "info --json dump-device copy: valid JSON"
+expect_out "info --json dump-device copy: payload_offset" '"payload_offset": 512,'
+expect_out "info --json dump-device copy: hostname" '"hostname": "crashbox",'
+expect_out "info --json dump-device copy: compression" '"compression": "none",'
+expect_out "info --json dump-device copy: parity_ok" '"parity_ok": true'
+
+# The payload reads as the core does, its file offsets 512 further on.
+set -- $(awk '$1 == "read" { print $2, $3; exit }' "$F/$n.manifest")
+run -M "$TMP/dev.core" read -r "$1" $((${#2} / 2))
+if [ "$(od -An -v -tx1 "$TMP/out" | tr -d ' \n')" = "$2" ]; then ok "read dump-device copy"
+else notok "read dump-device copy" "exit $rc"; fi
+run -M "$TMP/dev.core" vtop "$1"
+off=$(sed -n 's/.*-> offset \(0x[0-9a-f]*\)$/\1/p' "$TMP/out")
+if [ -n "$off" ] && [ "$(hexbytes "$TMP/dev.core" $((off)) $((${#2} / 2)))" = "$2" ]; then
+	ok "vtop dump-device copy: offset in the whole file"
+else
+	notok "vtop dump-device copy: offset in the whole file" "offset '$off'"
+fi
+run -M "$TMP/dev.core" check
+expect_rc "check dump-device copy: exit 0" 0
+
+# A bad parity word is a problem for check, shown by info.
+mkdev "$TMP/badpar.core" "$F/$n.core" "FreeBSD Kernel Dump" 0 1
+run -M "$TMP/badpar.core" info
+expect_line "info bad parity: says so" "^  parity: *BAD\$"
+run -M "$TMP/badpar.core" check
+expect_rc "check bad parity: exit 1" 1
+expect_line "check bad parity: dump_header" "^dump_header: parity"
+
+# zstd-compressed and text dumps are refused in one line naming the file.
+mkdev "$TMP/zst.core" "$F/$n.core" "FreeBSD Kernel Dump" 2 0
+run -M "$TMP/zst.core" info
+expect_rc "info zstd dump device: exit 2" 2
+expect_err "info zstd dump device: names the file" "$TMP/zst.core"
+mkdev "$TMP/text.core" "$F/$n.core" "FreeBSD Text Dump" 0 0
+run -M "$TMP/text.core" info
+expect_rc "info textdump: exit 2" 2
+expect_err "info textdump: names the file" "$TMP/text.core"
+
+finish

@@ -1,0 +1,95 @@
+# lib.sh: helpers the kvmarm CLI tests source (". tests/cli/lib.sh").
+# Run on its own it defines functions and does nothing else.
+#
+# Every check prints exactly one line: "ok - NAME" or "not ok - NAME: why".
+# Expected values come from fixtures/*.manifest and fixtures/*.desc, never
+# from kvmarm's own output.
+
+BUILD=${1:-build}
+K=$BUILD/kvmarm
+F=fixtures
+FAILED=0
+TMP=${TMPDIR:-/tmp}/kvmarm-cli.$$
+mkdir -p "$TMP"
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1: $2"; FAILED=1; }
+finish() { exit $FAILED; }
+
+# run ARGS...: kvmarm's stdout in $TMP/out, stderr in $TMP/err, status in $rc.
+run() {
+	"$K" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
+first_err() { head -n 1 "$TMP/err" | cut -c1-200; }
+
+# expect_rc NAME N: the last run exited with N.
+expect_rc() {
+	if [ "$rc" -eq "$2" ]; then ok "$1"
+	else notok "$1" "exit $rc, expected $2 (stderr: $(first_err))"; fi
+}
+
+# expect_out NAME FIXED-STRING: stdout has a line containing it.
+expect_out() {
+	if grep -F -e "$2" "$TMP/out" >/dev/null; then ok "$1"
+	else notok "$1" "no '$2' in the output"; fi
+}
+
+# expect_line NAME REGEX: stdout has a line matching the basic regex.
+expect_line() {
+	if grep -e "$2" "$TMP/out" >/dev/null; then ok "$1"
+	else notok "$1" "no line matching '$2'"; fi
+}
+
+expect_no_err() {
+	if [ ! -s "$TMP/err" ]; then ok "$1"
+	else notok "$1" "stderr: $(first_err)"; fi
+}
+
+# expect_err NAME FIXED-STRING: stderr is one line, starts with "kvmarm: "
+# and contains the string (the file it names, usually).
+expect_err() {
+	_lines=$(wc -l <"$TMP/err" | tr -d ' ')
+	if [ "$_lines" -ne 1 ]; then notok "$1" "$_lines lines on stderr, expected 1"
+	elif ! grep -F -e "$2" "$TMP/err" >/dev/null; then
+		notok "$1" "stderr lacks '$2': $(first_err)"
+	elif ! grep '^kvmarm: ' "$TMP/err" >/dev/null; then
+		notok "$1" "stderr does not start with 'kvmarm: '"
+	else ok "$1"; fi
+}
+
+# mf NAME KEY: the first value of KEY in fixtures/NAME.manifest.
+mf() { awk -v k="$2" '$1 == k { print $2; exit }' "$F/$1.manifest"; }
+
+# hex8 VALUE: a number (hex or decimal) as 0x%08x, as kvmarm prints addresses.
+hex8() { printf '0x%08x' "$(($1))"; }
+
+# hexbytes FILE OFFSET COUNT: COUNT bytes of FILE at OFFSET as plain hex.
+hexbytes() {
+	dd if="$1" bs=1 skip="$2" count="$3" 2>/dev/null | od -An -v -tx1 |
+	    tr -d ' \n'
+}
+
+# desc_msgbuf NAME: the text of the msgbuf directive of fixtures/NAME.desc
+# with its \n escapes turned into newlines.
+desc_msgbuf() {
+	sed -n 's/^msgbuf [^ ]* "\(.*\)".*$/\1/p' "$F/$1.desc" |
+	    sed 's/\\n/\
+/g'
+}
+
+json_valid() {	# NAME: $TMP/out is one valid JSON document
+	if command -v python3 >/dev/null 2>&1; then
+		if python3 -m json.tool "$TMP/out" >/dev/null 2>&1; then ok "$1"
+		else notok "$1" "python3 -m json.tool rejects it"; fi
+	else
+		ok "$1 # skip: no python3"
+	fi
+}
+
+if [ ! -x "$K" ]; then
+	notok "kvmarm is built" "$K is missing (make build/kvmarm)"
+	exit 1
+fi

@@ -1,0 +1,82 @@
+# kvmarm read: raw, hexdump -C, 32- and 64-bit words, symbols, failures.
+. tests/cli/lib.sh
+
+for n in armv7-v2 armv5-v1-be lpae-v2 old-v1; do
+	core=$F/$n.core
+	awk '$1 == "read" { print $2, $3 }' "$F/$n.manifest" >"$TMP/read"
+	while read -r va hex; do
+		run -M "$core" read -r "$va" $((${#hex} / 2))
+		got=$(od -An -v -tx1 "$TMP/out" | tr -d ' \n')
+		if [ "$rc" = 0 ] && [ "$got" = "$hex" ]; then ok "read -r $n $va"
+		else notok "read -r $n $va" "exit $rc, $got != $hex"; fi
+	done <"$TMP/read"
+done
+
+# hexdump -C layout: address, 8 bytes, two spaces, 8 bytes, |text|, end.
+set -- $(awk '$1 == "read" && length($3) == 32 { print $2, $3; exit }' "$F/armv7-v2.manifest")
+va=$1 hex=$2
+run -M "$F/armv7-v2.core" read "$va" 16
+expect_rc "read (hexdump -C): exit 0" 0
+bytes=$(echo "$hex" | sed 's/../& /g; s/^\(.\{24\}\)/\1 /')
+expect_out "read (hexdump -C): bytes" "$(printf '%08x' $((va)))  $bytes |"
+expect_line "read (hexdump -C): end address" "^$(printf '%08x' $((va + 16)))\$"
+expect_no_err "read (hexdump -C): quiet"
+
+# -q: the first 8 bytes as a 64-bit word in the target's byte order.
+for n in armv7-v2 armv5-v1-be; do
+	set -- $(awk '$1 == "read" && length($3) >= 16 { print $2, substr($3, 1, 16); exit }' "$F/$n.manifest")
+	if [ "$(mf $n big_endian)" = 1 ]; then word=$2
+	else word=$(echo "$2" | sed 's/\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)/\8\7\6\5\4\3\2\1/'); fi
+	run -M "$F/$n.core" read -q "$1" 8
+	expect_line "read -q $n: target byte order" "^$(printf '%08x' $(($1)))  $word\$"
+done
+
+# -w and symbols: the manifests' word32 and string facts, both byte orders.
+for n in armv7-v2 armv5-v1-be; do
+	k="-N $F/$n.kernel -M $F/$n.core"
+	awk '$1 == "word32" { print $2, $3 }' "$F/$n.manifest" >"$TMP/w"
+	while read -r sym val; do
+		addr=$(awk -v s="$sym" '$1 == "sym" && $2 == s { print $3; exit }' "$F/$n.manifest")
+		run $k read -w "$sym" 4
+		expect_line "read -w $n $sym = $val" "^$(printf '%08x' $((addr)))  $(printf '%08x' "$val")\$"
+	done <"$TMP/w"
+	awk '$1 == "string" { s = $3; for (i = 4; i <= NF; i++) s = s " " $i; print $2, s }' \
+	    "$F/$n.manifest" >"$TMP/s"
+	while read -r sym str; do
+		run $k read -r "$sym" ${#str}
+		if [ "$rc" = 0 ] && [ "$(cat "$TMP/out")" = "$str" ]; then ok "read -r $n $sym string"
+		else notok "read -r $n $sym string" "exit $rc, '$(cat "$TMP/out")'"; fi
+		run $k read -r "_$sym+2" 3
+		if [ "$(cat "$TMP/out")" = "$(echo "$str" | cut -c3-5)" ]; then ok "read -r $n _$sym+2"
+		else notok "read -r $n _$sym+2" "'$(cat "$TMP/out")'"; fi
+	done <"$TMP/s"
+done
+
+# Failures: unmapped (exit 1, one line naming the core), a read that runs
+# off the end of a mapping (what was read, then exit 1), bad arguments.
+bad=$(awk '$1 == "fail" { print $2; exit }' "$F/armv7-v2.manifest")
+run -M "$F/armv7-v2.core" read "$bad" 16
+expect_rc "read unmapped: exit 1" 1
+expect_err "read unmapped: names the core" "$F/armv7-v2.core"
+set -- $(awk '$1 == "map" && $4 == "0x10000" { print $2; exit }' "$F/armv7-v2.desc")
+end=$(($1 + 0x10000))
+run -M "$F/armv7-v2.core" read -r $((end - 8)) 16
+if [ "$rc" = 1 ] && [ "$(wc -c <"$TMP/out" | tr -d ' ')" = 8 ]; then ok "read past a mapping: the bytes before it, exit 1"
+else notok "read past a mapping: the bytes before it, exit 1" "exit $rc, $(wc -c <"$TMP/out") bytes"; fi
+expect_err "read past a mapping: names the core" "$F/armv7-v2.core"
+run -M "$F/armv7-v2.core" read 0xc0100000 zz
+expect_rc "read bad length: exit 2" 2
+expect_err "read bad length: one line" "zz"
+run -M "$F/armv7-v2.core" read -w 0xc0100000 6
+expect_rc "read -w odd length: exit 2" 2
+run -M "$F/armv7-v2.core" read -w -q 0xc0100000 8
+expect_rc "read -w -q: exit 2" 2
+run -M "$F/armv7-v2.core" read version 4
+expect_rc "read symbol without -N: exit 2" 2
+run -N "$F/armv7-v2.kernel" -M "$F/armv7-v2.core" read no_such_symbol_in_this_kernel 4
+expect_rc "read missing symbol: exit 1" 1
+expect_err "read missing symbol: names the kernel" "$F/armv7-v2.kernel"
+run -M "$F/armv7-v2.core" read 0xc0100000
+expect_rc "read without length: exit 2" 2
+
+finish

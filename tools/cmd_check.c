@@ -1,0 +1,358 @@
+/*
+ * cmd_check.c: kvmarm check: validate a dump, a line per problem.
+ *
+ * What is checked: the dump-device header (when there is one), the
+ * minidump header's fields, the file size against what the bitmap's set
+ * bits require, and every valid PTE: is its page in the dump, and is that
+ * page complete in the file.  Runs of consecutive pages with the same
+ * problem are one line.  Facts that are legal but worth knowing (an old
+ * dump without mmuformat, device memory that is mapped but never dumped)
+ * are notes, which do not make the dump unclean.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "kvmarm.h"
+#include "progress.h"
+
+#define PAGE		4096u
+#define MAX_LINES	50	/* per kind of page problem, then a summary */
+
+struct finding {
+	char kind[24];
+	char detail[480];
+};
+
+struct findings {
+	struct finding *v;
+	size_t n, cap;
+};
+
+/* A run of consecutive pages with one page problem. */
+struct page_run {
+	const char *kind;	/* NULL: no run open */
+	kvaddr_t va;
+	kpaddr_t pa;
+	uint64_t pages;
+	uint64_t runs;		/* runs of this kind so far */
+	uint64_t total_pages;
+};
+
+struct check {
+	struct cli *c;
+	struct findings problems, notes;
+	struct page_run not_dumped, outside, cut;
+	uint64_t payload_end;	/* file offset one past the payload */
+	struct progress p;
+};
+
+static void
+add(struct findings *f, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+add(struct findings *f, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct finding *v = realloc(f->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return;		/* keep what we have */
+		f->v = v;
+		f->cap = cap;
+	}
+	snprintf(f->v[f->n].kind, sizeof(f->v[f->n].kind), "%s", kind);
+	va_start(ap, fmt);
+	vsnprintf(f->v[f->n].detail, sizeof(f->v[f->n].detail), fmt, ap);
+	va_end(ap);
+	f->n++;
+}
+
+static void
+check_dump_header(struct check *k)
+{
+	const struct kvm_arm_info *in = &k->c->info;
+	struct kvm_arm_dumpheader dh;
+
+	if (kvm_arm_dumpheader(k->c->kd, &dh) != 1)
+		return;
+	if (!dh.parity_ok)
+		add(&k->problems, "dump_header", "parity check failed: the "
+		    "XOR of the header's 32-bit words is not 0");
+	if (dh.version != 4)
+		add(&k->problems, "dump_header", "version %u (expected 4)",
+		    dh.version);
+	if (strcmp(dh.magic, "Cleared Kernel Dump") == 0)
+		add(&k->notes, "dump_header", "the header says the dump was "
+		    "cleared (savecore already saved it)");
+	if (dh.dumplength > in->file_size)
+		add(&k->problems, "truncated", "the dump device header says "
+		    "%llu payload bytes, only %llu follow it",
+		    (unsigned long long)dh.dumplength,
+		    (unsigned long long)in->file_size);
+}
+
+static void
+check_header(struct check *k)
+{
+	const struct kvm_arm_info *in = &k->c->info;
+
+	if (in->arch != 0 && (in->arch < 4 || in->arch > 7))
+		add(&k->problems, "header", "arch %u is not a 32-bit ARM "
+		    "architecture (4..7)", in->arch);
+	if (in->mmuformat == KVM_ARM_MMU_UNKNOWN)
+		add(&k->notes, "header", "mmuformat 0 (a dump older than the "
+		    "field): decoded as %s; use --mmu v4 for an ARMv4/v5 "
+		    "kernel", in->mmuformat_name);
+	if (in->mmuformat_used != KVM_ARM_MMU_V4 && in->arch >= 4 &&
+	    in->arch <= 5)
+		add(&k->notes, "header", "arch %u kernels use v4 page "
+		    "tables, but they are decoded as %s (try --mmu v4)",
+		    in->arch, in->mmuformat_name);
+	if (in->mmuformat_used == KVM_ARM_MMU_V4 && in->arch >= 6)
+		add(&k->notes, "header", "arch %u kernels do not use v4 "
+		    "page tables, but they are decoded as v4", in->arch);
+	if (in->version != in->layout_version)
+		add(&k->notes, "header", "version %u header without "
+		    "dump_avail: laid out as version %u", in->version,
+		    in->layout_version);
+	if (in->msgbuf_size == 0)
+		add(&k->notes, "header", "no message buffer (msgbufsize 0)");
+	if (in->pte_count == 0)
+		add(&k->problems, "header", "the PTE array is empty: no "
+		    "kernel address can be read");
+	if (in->pages_dumped == 0)
+		add(&k->problems, "bitmap", "no page is marked as dumped");
+}
+
+static void
+check_size(struct check *k)
+{
+	const struct kvm_arm_info *in = &k->c->info;
+
+	if (in->file_size < in->expected_size)
+		add(&k->problems, "truncated", "the file has %llu bytes, a "
+		    "complete dump %llu: %llu of the bitmap's %llu pages are "
+		    "missing or incomplete", (unsigned long long)in->file_size,
+		    (unsigned long long)in->expected_size,
+		    (unsigned long long)(in->pages_dumped - in->pages_present),
+		    (unsigned long long)in->pages_dumped);
+	else if (in->file_size > in->expected_size)
+		add(&k->problems, "size", "%llu bytes past the last page: the "
+		    "bitmap's %llu set bits account for %llu bytes of page "
+		    "data from offset 0x%llx",
+		    (unsigned long long)(in->file_size - in->expected_size),
+		    (unsigned long long)in->pages_dumped,
+		    (unsigned long long)in->pages_dumped * PAGE,
+		    (unsigned long long)in->page_data_offset);
+	if (!in->page_data_chosen_by_size)
+		add(&k->notes, "layout", "the file size fits neither start of "
+		    "the page data; assumed 0x%llx (unpadded PTE array)",
+		    (unsigned long long)in->page_data_offset);
+	else if (in->page_data_rounded)
+		add(&k->notes, "layout", "the page data follows a page-rounded "
+		    "PTE array (the kernel writes it unpadded)");
+}
+
+static int
+pa_in_ranges(const struct kvm_arm_info *in, kpaddr_t pa)
+{
+	for (size_t i = 0; i < in->nranges; i++)
+		if (pa >= in->ranges[i].start && pa < in->ranges[i].end)
+			return 1;
+	return 0;
+}
+
+/* Close the open run of r, reporting it in f. */
+static void
+flush_run(struct check *k, struct page_run *r, struct findings *f)
+{
+	const char *what;
+
+	if (r->kind == NULL)
+		return;
+	if (++r->runs <= MAX_LINES) {
+		what = strcmp(r->kind, "not_dumped") == 0 ? "mapped but not in "
+		    "the dump (the bitmap bit is clear)" :
+		    strcmp(r->kind, "page_truncated") == 0 ? "in the bitmap "
+		    "but past the end of the file" : "mapped to physical "
+		    "memory outside the dump's ranges (device memory?)";
+		add(f, r->kind, "0x%08llx-0x%08llx (pa 0x%08llx, %llu "
+		    "page%s): %s", (unsigned long long)r->va,
+		    (unsigned long long)(r->va + r->pages * PAGE),
+		    (unsigned long long)r->pa, (unsigned long long)r->pages,
+		    r->pages == 1 ? "" : "s", what);
+	}
+	r->total_pages += r->pages;
+	r->kind = NULL;
+	(void)k;
+}
+
+/* Extend r with page p, or start a new run. */
+static void
+note_page(struct check *k, struct page_run *r, struct findings *f,
+    const char *kind, const struct kvm_page *p)
+{
+	if (r->kind != NULL && p->kp_kmap_vaddr == r->va + r->pages * PAGE) {
+		r->pages++;
+		return;
+	}
+	flush_run(k, r, f);
+	r->kind = kind;
+	r->va = p->kp_kmap_vaddr;
+	r->pa = p->kp_paddr;
+	r->pages = 1;
+}
+
+static int
+page_cb(struct kvm_page *p, void *arg)
+{
+	struct check *k = arg;
+	const struct kvm_arm_info *in = &k->c->info;
+
+	progress_update(&k->p, (p->kp_kmap_vaddr - in->kernbase) / PAGE);
+	if (p->kp_offset < 0) {
+		if (pa_in_ranges(in, p->kp_paddr))
+			note_page(k, &k->not_dumped, &k->problems,
+			    "not_dumped", p);
+		else
+			note_page(k, &k->outside, &k->notes, "not_in_ranges",
+			    p);
+	} else if ((uint64_t)p->kp_offset + PAGE > k->payload_end) {
+		note_page(k, &k->cut, &k->problems, "page_truncated", p);
+	}
+	return 1;
+}
+
+static void
+summarize_runs(struct check *k, struct page_run *r, struct findings *f)
+{
+	flush_run(k, r, f);
+	if (r->runs > MAX_LINES)
+		add(f, r->runs > 0 ? "more" : "", "%llu more runs of such "
+		    "pages (%llu pages in all)",
+		    (unsigned long long)(r->runs - MAX_LINES),
+		    (unsigned long long)r->total_pages);
+}
+
+static void
+check_pages(struct check *k)
+{
+	const struct kvm_arm_info *in = &k->c->info;
+
+	k->payload_end = in->payload_offset + in->file_size;
+	progress_start(&k->p, "check", in->pte_count);
+	kvm_walk_pages(k->c->kd, page_cb, k);
+	progress_end(&k->p);
+	summarize_runs(k, &k->not_dumped, &k->problems);
+	summarize_runs(k, &k->cut, &k->problems);
+	summarize_runs(k, &k->outside, &k->notes);
+}
+
+static void
+json_findings(struct json *j, const char *key, const struct findings *f)
+{
+	json_array(j, key, 0);
+	for (size_t i = 0; i < f->n; i++) {
+		json_object(j, NULL, 1);
+		json_str(j, "kind", f->v[i].kind);
+		json_str(j, "detail", f->v[i].detail);
+		json_end(j);
+	}
+	json_end(j);
+}
+
+static int
+report(struct check *k)
+{
+	const struct cli *c = k->c;
+	int clean = k->problems.n == 0;
+
+	if (c->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_object(&j, NULL, 0);
+		json_str(&j, "file", c->core);
+		json_bool(&j, "clean", clean);
+		json_uint(&j, "problem_count", k->problems.n);
+		json_findings(&j, "problems", &k->problems);
+		json_findings(&j, "notes", &k->notes);
+		json_finish(&j);
+	} else {
+		for (size_t i = 0; i < k->problems.n; i++)
+			printf("%s: %s\n", k->problems.v[i].kind,
+			    k->problems.v[i].detail);
+		for (size_t i = 0; i < k->notes.n; i++)
+			printf("note: %s: %s\n", k->notes.v[i].kind,
+			    k->notes.v[i].detail);
+		if (clean)
+			printf("%s: no problems found\n", c->core);
+		else
+			printf("%s: %zu problem%s found\n", c->core,
+			    k->problems.n, k->problems.n == 1 ? "" : "s");
+	}
+	free(k->problems.v);
+	free(k->notes.v);
+	return clean ? EXIT_OK : EXIT_NO;
+}
+
+int
+cmd_check(struct cli *c)
+{
+	struct check k;
+
+	memset(&k, 0, sizeof(k));
+	k.c = c;
+	check_dump_header(&k);
+	check_header(&k);
+	check_size(&k);
+	check_pages(&k);
+	return report(&k);
+}
+
+/* 1 if the file starts as a minidump, raw or behind a dump-device header. */
+static int
+looks_like_minidump(const char *path)
+{
+	static const char md[] = "minidump FreeBSD/arm";
+	static const char kdh[] = "FreeBSD Kernel Dump";
+	unsigned char b[512 + sizeof(md)];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return 0;
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	if (n >= sizeof(md) - 1 && memcmp(b, md, sizeof(md) - 1) == 0)
+		return 1;
+	return n >= 512 + sizeof(md) - 1 && memcmp(b, kdh, sizeof(kdh)) == 0 &&
+	    memcmp(b + 512, md, sizeof(md) - 1) == 0;
+}
+
+int
+cmd_check_unopenable(struct cli *c, const char *why)
+{
+	struct check k;
+
+	/*
+	 * A dump whose sections do not fit the file cannot be opened, and
+	 * that is exactly what check should find; anything else is simply
+	 * unreadable input.
+	 */
+	if (!looks_like_minidump(c->core)) {
+		cli_open_error(c, why);
+		return EXIT_USAGE;
+	}
+	memset(&k, 0, sizeof(k));
+	k.c = c;
+	add(&k.problems, strstr(why, "truncated") != NULL ? "truncated" :
+	    "header", "the dump cannot be opened: %s", why);
+	return report(&k);
+}

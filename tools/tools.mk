@@ -1,0 +1,47 @@
+# tools.mk: the kvmarm command, its man pages and its demo (included by
+# the top Makefile, whose variables it uses).
+
+TOOL_SRC = tools/kvmarm.c tools/util.c tools/json.c tools/progress.c \
+           tools/hexdump.c tools/cmd_info.c tools/cmd_vtop.c tools/cmd_read.c \
+           tools/cmd_pages.c tools/cmd_nlist.c tools/cmd_dmesg.c \
+           tools/cmd_check.c
+TOOL_OBJ = $(TOOL_SRC:tools/%.c=$(B)/tools/%.o)
+TOOL_HDRS = include/kvm_arm.h $(wildcard tools/*.h)
+MAN_PAGES = man/kvmarm.1 man/kvm_arm.3
+
+all: $(B)/kvmarm
+
+# The tool sees the public header only, as any user of the library would.
+$(B)/tools/%.o: tools/%.c $(TOOL_HDRS)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
+	    $(CFLAGS) -Iinclude -c $< -o $@
+
+$(B)/kvmarm: $(TOOL_OBJ) $(LIB_A)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIB_A) $(LIBS)
+
+install: install-tools
+
+install-tools: $(B)/kvmarm
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man3
+	install -m 755 $(B)/kvmarm $(DESTDIR)$(BINDIR)/
+	install -m 644 man/kvmarm.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/kvm_arm.3 $(DESTDIR)$(MANDIR)/man3/
+
+# The README's first command: what kvmarm says about a bundled fixture.
+DEMO_CORE   ?= fixtures/armv7-v2.core
+DEMO_KERNEL ?= fixtures/armv7-v2.kernel
+DEMO_SYMBOL ?= version
+
+demo: $(B)/kvmarm
+	@echo '$$ kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) info'
+	@$(B)/kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) info
+	@echo
+	@echo '$$ kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) dmesg'
+	@$(B)/kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) dmesg
+	@echo
+	@echo '$$ kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) read $(DEMO_SYMBOL) 64'
+	@$(B)/kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) read $(DEMO_SYMBOL) 64
+
+.PHONY: install-tools demo
