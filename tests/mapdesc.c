@@ -33,7 +33,12 @@ quoted(const char *s, size_t *len)
 			s++;
 			if (*s == 'n') *o++ = '\n';
 			else if (*s == 't') *o++ = '\t';
-			else if (*s == 'x') { *o++ = (char)strtoul(s + 1, NULL, 16); s += 2; }
+			else if (*s == 'x' && isxdigit((unsigned char)s[1]) &&
+			    isxdigit((unsigned char)s[2])) {
+				char hex[3] = { s[1], s[2], 0 };	/* exactly two digits */
+				*o++ = (char)strtoul(hex, NULL, 16);
+				s += 2;
+			}
 			else *o++ = *s;
 			s++;
 		} else

@@ -20,3 +20,6 @@ check: tests
 	sh tests/run.sh $(B)
 
 .PHONY: tests
+
+# Keep object files between runs (they are intermediates of pattern rules).
+.SECONDARY:

@@ -37,6 +37,19 @@ expect_rc "dmesg -N without msgbufp: exit 0" 0
 if grep -F msgbufp "$TMP/err" >/dev/null; then ok "dmesg -N without msgbufp: says why"
 else notok "dmesg -N without msgbufp: says why" "$(first_err)"; fi
 
+# A ring that has wrapped, with control bytes: the last 64 bytes of the
+# description's text, oldest first, the controls escaped as \ooo (worked
+# out by hand from fixtures/wrapped-v2-be.desc, not from kvmarm).
+printf '%s\n' '9abcdefghijklmnopqrstuvwxyz' 'wrapped \001ring\177 line' \
+    'tail of the log' >"$TMP/want"
+for how in "-M $F/wrapped-v2-be.core" "-N $F/wrapped-v2-be.kernel -M $F/wrapped-v2-be.core"; do
+	run $how dmesg
+	expect_rc "dmesg $how (wrapped): exit 0" 0
+	if cmp -s "$TMP/want" "$TMP/out"; then ok "dmesg $how: wrapped ring in order, controls escaped"
+	else notok "dmesg $how: wrapped ring in order, controls escaped" \
+	    "got '$(head -c 200 "$TMP/out" | tr '\n' '|')'"; fi
+done
+
 run -M "$F/armv7-v2.core" dmesg --json
 expect_rc "dmesg --json: exit 2 (not offered)" 2
 run -M "$F/armv7-v2.core" dmesg extra
