@@ -6,6 +6,7 @@
 #define HARNESS_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -30,6 +31,18 @@ static inline int
 harness_status(void)
 {
 	return harness_failed;
+}
+
+/* A repeatable pseudo-random sequence (xorshift64), the same every run. */
+static inline uint64_t
+harness_random(void)
+{
+	static uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return x;
 }
 
 static char harness_dir[] = "/tmp/kvmarm-test.XXXXXX";

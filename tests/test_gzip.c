@@ -19,17 +19,6 @@ static const char big[] =
     "kdata 0xc0030000 \"FreeBSD 14.0-GZ\"\n";
 
 static char core[256], kernel[256];
-static uint64_t rng = 88172645463325252ull;
-
-static uint64_t
-next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* gzip src[0, len) (all of it when len < 0) to dst, after an optional prefix. */
 static void
 gzip_to(const char *src, const char *dst, long len, int level,
@@ -69,7 +58,7 @@ random_reads(kvm_t *kd, int n)
 	int bad = 0;
 
 	for (int i = 0; i < n; i++) {
-		uint64_t va = 0xc0000000 + next() % 0x1800000;
+		uint64_t va = 0xc0000000 + harness_random() % 0x1800000;
 		uint64_t pa = va - 0xc0000000 + 0x40000000;
 		unsigned char b[8];
 		size_t want = 8;

@@ -9,17 +9,6 @@
 #include "harness.h"
 #include "pagemap.h"
 
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* Bit b of a bitmap of 32-bit words in the given byte order. */
 static int
 naive_bit(const unsigned char *bm, uint64_t b, int be)
@@ -49,7 +38,7 @@ rank_against_naive(size_t bytes, int density, int be)
 	for (size_t i = 0; i < bytes; i++) {
 		unsigned char v = 0;
 		for (int k = 0; k < 8; k++)
-			v |= (unsigned char)(((int)(next() % 100) < density) << k);
+			v |= (unsigned char)(((int)(harness_random() % 100) < density) << k);
 		bm[i] = v;
 	}
 	if (bytes >= 4) {	/* first and last bits set */

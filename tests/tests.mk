@@ -22,4 +22,4 @@ check: tests
 .PHONY: tests
 
 # Keep object files between runs (they are intermediates of pattern rules).
-.SECONDARY:
+.SECONDARY: $(TEST_PROGS:%=%.o) $(TEST_SUPPORT) $(B)/tests/mkcore_main.o
