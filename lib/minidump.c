@@ -126,6 +126,26 @@ parse_header(kvm_t *kd, struct minidump *md)
 		    (unsigned long long)kd->src.size);
 		return -1;
 	}
+	/*
+	 * Bounds no real dump comes near, so that a compressed core (whose
+	 * sections are copied, not mapped) cannot make us allocate gigabytes:
+	 * ARM addresses at most 1 TiB (2^28 pages, a 32 MiB bitmap); the
+	 * kernel's dump_avail fits a page and its msgbuf a few MiB.
+	 */
+	if (md->bitmapsize > (UINT32_C(1) << 25)) {
+		kvm_err(kd, "%s: bitmapsize %u describes more than the 1 TiB of "
+		    "physical memory ARM can address", kd->corefile,
+		    md->bitmapsize);
+		return -1;
+	}
+	if (md->dumpavailsize > (UINT32_C(1) << 20) ||
+	    md->msgbufsize > (UINT32_C(1) << 26)) {
+		kvm_err(kd, "%s: implausible %s %u", kd->corefile,
+		    md->msgbufsize > (UINT32_C(1) << 26) ? "msgbufsize" :
+		    "dumpavailsize", md->msgbufsize > (UINT32_C(1) << 26) ?
+		    md->msgbufsize : md->dumpavailsize);
+		return -1;
+	}
 	if (md->bitmapsize % 4 != 0) {
 		kvm_err(kd, "%s: bitmapsize %u is not a multiple of 4",
 		    kd->corefile, md->bitmapsize);

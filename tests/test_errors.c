@@ -104,12 +104,16 @@ header_fields(void)
 	refused("bitmapsize not a multiple of 4", kernel, patched("bms", 32, 4095),
 	    "bitmapsize 4095");
 	refused("huge msgbufsize", kernel, patched("msgbuf", 28, 0xffffffff),
+	    "implausible msgbufsize");
+	refused("msgbufsize past the end", kernel, patched("msgbuf2", 28, 0x200000),
 	    "message buffer");
 	refused("huge bitmapsize", kernel, patched("bitmap", 32, 0xfffffffc),
+	    "1 TiB");
+	refused("bitmapsize past the end", kernel, patched("bitmap2", 32, 0x200000),
 	    "page bitmap");
 	refused("huge ptesize", kernel, patched("ptes", 36, 0xfffffffc), "PTE array");
 	refused("huge dumpavailsize", kernel, patched("da", 52, 0xffffffff),
-	    "dump_avail");
+	    "implausible dumpavailsize");
 	refused("tiny dumpavailsize", kernel, patched("da8", 52, 8),
 	    "holds no [start, end) pair");
 	refused("kernbase not page-aligned", kernel, patched("kb", 40, 0xc0000800),

@@ -1,0 +1,18 @@
+# bench.mk: `make bench`, the benchmarks against a FreeBSD-libkvm-style
+# baseline (included by the top Makefile; not part of `make check`).
+
+BENCH_OBJ = $(B)/bench/bench.o $(B)/bench/baseline.o $(B)/bench/input.o \
+            $(B)/bench/measure.o
+BENCH_ARGS ?=
+
+$(B)/bench/%.o: bench/%.c bench/*.h include/kvm_arm.h tests/mkcore.h tests/mapdesc.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -c $< -o $@
+
+$(B)/bench/bench: $(BENCH_OBJ) $(TEST_SUPPORT) $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: $(B)/bench/bench
+	$(B)/bench/bench $(BENCH_ARGS)
+
+.PHONY: bench

@@ -1,0 +1,86 @@
+/*
+ * fuzz_core.c: libFuzzer target: arbitrary bytes as the core file.
+ *
+ * Open (no kernel ELF), then use the handle the way a debugger does: reads
+ * at kernbase, at the end of the PTE array and at addresses taken from the
+ * input's last bytes, translations, the page walk, the message buffer and
+ * the facts; then close.  Besides the sanitizers, the target checks the
+ * API's promises: a failed open leaves a message naming the file, and a
+ * read returns -1 with a reason or at most what was asked.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_file.h"
+#include "kvm_arm.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct fuzz_file core;
+
+static uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static void
+read_at(kvm_t *kd, kvaddr_t va, size_t len)
+{
+	static unsigned char buf[3 * 4096];
+	ssize_t r;
+
+	if (len > sizeof(buf))
+		len = sizeof(buf);
+	r = kvm_read2(kd, va, buf, len);
+	if (r > (ssize_t)len || r < -1 || (r == -1 && kvm_geterr(kd)[0] == '\0'))
+		abort();
+	kvm_arm_kvatop(kd, va, NULL, NULL);
+}
+
+static int
+walk_cb(struct kvm_page *p, void *arg)
+{
+	uint64_t *n = arg;
+
+	if (p->kp_len != 4096 || p->kp_version != KVM_PAGE_VERSION)
+		abort();
+	return ++*n < (1u << 20);	/* a full 4 GiB KVA has 1M pages */
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[_POSIX2_LINE_MAX];
+	const char *path = fuzz_file_put(&core, "core", data, size);
+	struct kvm_arm_info info;
+	struct kvm_arm_dumpheader dh;
+	uint64_t pages = 0;
+	size_t len;
+	kvm_t *kd;
+
+	err[0] = '\0';
+	kd = kvm_open2(NULL, path, O_RDONLY, err, NULL);
+	if (kd == NULL) {
+		if (err[0] == '\0' || strstr(err, path) == NULL)
+			abort();	/* an error must say which file */
+		return 0;
+	}
+	kvm_arm_info(kd, &info);
+	kvm_arm_dumpheader(kd, &dh);
+	kvm_arm_msgbuf(kd, &len, NULL);
+	read_at(kd, info.kernbase, 4);
+	read_at(kd, info.kernbase + 4090, 8192);	/* across pages */
+	read_at(kd, info.kva_end - 4, 8);		/* off the end */
+	/* Addresses and lengths from the input's last 24 bytes. */
+	for (size_t i = 0; i + 8 <= 24 && i + 8 <= size; i += 8) {
+		const uint8_t *p = data + size - 8 - i;
+		read_at(kd, le32(p), le32(p + 4) % 12289);
+	}
+	kvm_walk_pages(kd, walk_cb, &pages);
+	kvm_close(kd);
+	return 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * fuzz_kernel.c: libFuzzer target: arbitrary bytes as the kernel ELF.
+ *
+ * A good little-endian and a good big-endian dump are made once with the
+ * fixture writer; each input is opened as the kernel of the one whose byte
+ * order its ELF header claims (so byte order checks do not stop every input
+ * before the symbol table), then kvm_nlist2 looks up known names and one
+ * taken from the input.  Promises checked besides the sanitizers': a failed
+ * open or lookup always says why.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz_file.h"
+#include "kvm_arm.h"
+#include "mkcore.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char desc_text[] =
+    "kernbase 0xc0000000\nkva_size 0x100000\n"
+    "phys 0x40000000 0x40100000\n"
+    "map 0xc0000000 0x40000000 0x2000 rwx\n"
+    "ksym version 0xc0000000 object\n";
+
+static char dir[] = "/tmp/kvmarm-fuzz.XXXXXX";
+static char cores[2][sizeof(dir) + 16];
+static struct fuzz_file kernel;
+
+static void
+remove_cores(void)
+{
+	unlink(cores[0]);
+	unlink(cores[1]);
+	rmdir(dir);
+}
+
+static void
+make_cores(void)
+{
+	char text[sizeof(desc_text) + 32];
+	struct mapdesc *d = malloc(sizeof(*d));
+
+	if (d == NULL || mkdtemp(dir) == NULL)
+		abort();
+	atexit(remove_cores);
+	for (int be = 0; be < 2; be++) {
+		snprintf(cores[be], sizeof(cores[be]), "%s/%s.core", dir,
+		    be ? "big" : "little");
+		snprintf(text, sizeof(text), "endian %s\n%s",
+		    be ? "big" : "little", desc_text);
+		if (mapdesc_parse(d, text, "fuzz") != 0 ||
+		    mkcore_write(d, cores[be], NULL, NULL, NULL) != 0)
+			abort();
+		mapdesc_free(d);
+	}
+	free(d);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[_POSIX2_LINE_MAX], name[33];
+	struct kvm_nlist nl[6];
+	const char *path;
+	kvm_t *kd;
+	int be = size > 5 && data[5] == 2;	/* EI_DATA: ELFDATA2MSB */
+	size_t n = size < 32 ? size : 32;
+
+	if (cores[0][0] == '\0')
+		make_cores();
+	path = fuzz_file_put(&kernel, "kernel", data, size);
+	err[0] = '\0';
+	kd = kvm_open2(path, cores[be], O_RDONLY, err, NULL);
+	if (kd == NULL) {
+		if (err[0] == '\0')
+			abort();	/* a failed open must say why */
+		return 0;
+	}
+	/* A name from the input's last bytes, so found names happen too. */
+	memcpy(name, data + size - n, n);
+	name[n] = '\0';
+	memset(nl, 0, sizeof(nl));
+	nl[0].n_name = "version";
+	nl[1].n_name = "_version";
+	nl[2].n_name = "kernbase";
+	nl[3].n_name = name[0] != '\0' ? name : "x";
+	nl[4].n_name = "no_such_symbol";
+	/* -1 only with a reason (a kernel without a symbol table opens). */
+	if (kvm_nlist2(kd, nl) < 0 && kvm_geterr(kd)[0] == '\0')
+		abort();
+	kvm_close(kd);
+	return 0;
+}
