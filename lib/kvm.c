@@ -238,27 +238,31 @@ int
 kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg)
 {
 	const unsigned int esz = kd->fmt->entry_size;
+	const uint64_t base = file_base(kd);
 
 	for (uint64_t i = 0; i < kd->npte; i++) {
 		kvaddr_t va = kd->md.kernbase + i * KVM_PAGE_SIZE;
 		uint64_t entry = load_word(kd->ptes + i * esz, esz,
 		    kd->big_endian);
 		struct pte_mapping m;
-		struct kvm_page p;
 		const char *why;
 		int64_t page;
 
-		if (!pte_decode(kd->fmt, entry, va, &m, &why))
+		/* Most of a sparse kernel map is zero: no format maps it. */
+		if (entry == 0 || !pte_decode(kd->fmt, entry, va, &m, &why))
 			continue;
 		page = pagemap_lookup(&kd->pm, m.pa);
-		p.kp_version = KVM_PAGE_VERSION;
-		p.kp_paddr = m.pa;
-		p.kp_kmap_vaddr = va;
-		p.kp_dmap_vaddr = 0;
-		p.kp_prot = m.prot;
-		p.kp_offset = page < 0 ? -1 :
-		    (off_t)(file_base(kd) + page_offset(kd, page));
-		p.kp_len = KVM_PAGE_SIZE;
+		/* Filled anew each time: a callback may scribble on it. */
+		struct kvm_page p = {
+			.kp_version = KVM_PAGE_VERSION,
+			.kp_paddr = m.pa,
+			.kp_kmap_vaddr = va,
+			.kp_dmap_vaddr = 0,
+			.kp_prot = m.prot,
+			.kp_offset = page < 0 ? -1 :
+			    (off_t)(base + page_offset(kd, page)),
+			.kp_len = KVM_PAGE_SIZE,
+		};
 		if (!cb(&p, arg))
 			return 0;
 	}
