@@ -3,6 +3,7 @@
  */
 #include "pagemap.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,11 @@ ranges_from_dumpavail(struct pagemap *pm, const unsigned char *da,
 		bit += last - first;
 	}
 	pm->nranges = n;
+	pm->sorted = 1;
+	for (size_t i = 1; i < n; i++)
+		pm->sorted &= pm->ranges[i].first_page >=
+		    pm->ranges[i - 1].first_page + pm->ranges[i - 1].npages;
+	pm->total_bits = bit;
 	return 0;
 }
 
@@ -59,7 +65,7 @@ pagemap_init(struct pagemap *pm, const unsigned char *bitmap,
     uint64_t bitmap_bytes, const unsigned char *dumpavail,
     uint64_t dumpavail_bytes, int be, char *err, size_t errlen)
 {
-	uint64_t nblocks = (bitmap_bytes + 7) / 8, rank = 0;
+	uint64_t nblocks, rank = 0;
 
 	memset(pm, 0, sizeof(*pm));
 	pm->nbits = bitmap_bytes * 8;
@@ -67,6 +73,9 @@ pagemap_init(struct pagemap *pm, const unsigned char *bitmap,
 		if (ranges_from_dumpavail(pm, dumpavail, dumpavail_bytes, be,
 		    err, errlen) != 0)
 			return -1;
+		/* Bits past the ranges' pages can never be looked up. */
+		if (pm->total_bits < pm->nbits)
+			pm->nbits = pm->total_bits;
 	} else {
 		/* Version 1: bit b is physical page b. */
 		pm->ranges = calloc(1, sizeof(*pm->ranges));
@@ -78,8 +87,15 @@ pagemap_init(struct pagemap *pm, const unsigned char *bitmap,
 		pm->ranges[0].npages = pm->nbits;
 		pm->pub[0].end = pm->nbits << PAGE_SHIFT;
 		pm->nranges = 1;
+		pm->sorted = 1;
 	}
-	/* nblocks is bounded by the file size the caller checked. */
+	/* Bounded by the bitmap the caller checked against the file. */
+	nblocks = (pm->nbits + 63) / 64;
+	if (nblocks > SIZE_MAX / sizeof(*pm->blocks) - 1) {
+		snprintf(err, errlen, "a %llu-byte bitmap is too large for this "
+		    "host", (unsigned long long)bitmap_bytes);
+		return -1;
+	}
 	pm->blocks = malloc((size_t)(nblocks ? nblocks : 1) * sizeof(*pm->blocks));
 	if (pm->blocks == NULL) {
 		snprintf(err, errlen, "out of memory for a %llu-byte bitmap",
@@ -87,11 +103,14 @@ pagemap_init(struct pagemap *pm, const unsigned char *bitmap,
 		return -1;
 	}
 	for (uint64_t k = 0; k < nblocks; k++) {
-		uint64_t lo = load32(bitmap + k * 8, be), hi = 0;
+		uint64_t lo = load32(bitmap + k * 8, be), hi = 0, bits;
 		if (k * 8 + 4 < bitmap_bytes)
 			hi = load32(bitmap + k * 8 + 4, be);
+		bits = hi << 32 | lo;
+		if (pm->nbits - k * 64 < 64)	/* drop bits past the last indexed */
+			bits &= (UINT64_C(1) << (pm->nbits - k * 64)) - 1;
 		pm->blocks[k].rank = rank;
-		pm->blocks[k].bits = hi << 32 | lo;
+		pm->blocks[k].bits = bits;
 		rank += (uint64_t)__builtin_popcountll(pm->blocks[k].bits);
 	}
 	pm->set_bits = rank;

@@ -34,8 +34,10 @@ struct pagemap {
 	struct pm_range *ranges;
 	struct kvm_arm_range *pub;	/* the same ranges, as byte addresses */
 	size_t nranges;
+	int sorted;			/* ranges ascending, disjoint: bisect */
 	struct pm_block *blocks;
-	uint64_t nbits;			/* bits the bitmap holds */
+	uint64_t nbits;			/* bits indexed: those a range reaches */
+	uint64_t total_bits;		/* bits the ranges number (v2) */
 	uint64_t set_bits;
 };
 
@@ -58,15 +60,30 @@ static inline int64_t
 pagemap_lookup(const struct pagemap *pm, uint64_t pa)
 {
 	uint64_t page = pa >> 12, bit;
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < pm->nranges; i++) {
-		const struct pm_range *r = &pm->ranges[i];
-		if (page - r->first_page < r->npages)	/* both bounds at once */
-			break;
+	if (pm->sorted) {
+		/* The last range starting at or below page, then its end. */
+		size_t lo = 0, hi = pm->nranges;
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (pm->ranges[mid].first_page <= page)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		i = lo;
+		if (page - pm->ranges[i].first_page >= pm->ranges[i].npages)
+			return PAGEMAP_NO_RANGE;
+	} else {
+		for (; i < pm->nranges; i++) {
+			const struct pm_range *r = &pm->ranges[i];
+			if (page - r->first_page < r->npages)	/* both bounds */
+				break;
+		}
+		if (i == pm->nranges)
+			return PAGEMAP_NO_RANGE;
 	}
-	if (i == pm->nranges)
-		return PAGEMAP_NO_RANGE;
 	bit = page - pm->ranges[i].first_page + pm->ranges[i].first_bit;
 	if (bit >= pm->nbits)
 		return PAGEMAP_NOT_DUMPED;

@@ -5,16 +5,24 @@
 # Usage: tests/run.sh BUILD_DIR
 build=${1:-build}
 log=$(mktemp)
+out=$(mktemp)
 status=0
 for t in "$build"/tests/test_* tests/test_*.sh tests/cli/*.sh; do
 	[ -f "$t" ] || continue
-	case "$t" in *.sh) cmd="sh $t $build" ;; *) [ -x "$t" ] || continue; cmd="$t" ;; esac
-	if ! (cd "$(dirname "$0")/.." && $cmd) >>"$log" 2>&1; then
-		# A program that dies without a verdict still counts as a failure.
-		if ! tail -n 1 "$log" | grep -q '^\(not \)\?ok - '; then
-			echo "not ok - $t: exited abnormally" >>"$log"
-		fi
+	case "$t" in
+	*.sh) cmd="sh $t $build" ;;
+	*.o) continue ;;
+	*) [ -x "$t" ] || continue; cmd="$t" ;;
+	esac
+	(cd "$(dirname "$0")/.." && $cmd) >"$out" 2>&1
+	rc=$?
+	cat "$out" >>"$log"
+	# A program that fails or dies without saying which check failed (a
+	# crash after its last "ok") still counts as a failure.
+	if [ $rc -ne 0 ]; then
 		status=1
+		grep -q '^not ok - ' "$out" ||
+		    echo "not ok - $t: exited with status $rc" >>"$log"
 	fi
 done
 grep '^not ok - ' "$log"
@@ -23,5 +31,5 @@ failed=$(grep -c '^not ok - ' "$log")
 [ "$failed" -eq 0 ] || status=1
 [ "$passed" -gt 0 ] || status=1
 echo "$passed passed, $failed failed"
-rm -f "$log"
+rm -f "$log" "$out"
 exit $status

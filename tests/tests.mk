@@ -4,7 +4,7 @@ TEST_CFLAGS = $(ALL_CFLAGS) -Itests
 TEST_SUPPORT = $(B)/tests/mapdesc.o $(B)/tests/mkcore.o
 TEST_PROGS = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 
-$(B)/tests/%.o: tests/%.c tests/*.h include/kvm_arm.h
+$(B)/tests/%.o: tests/%.c tests/*.h $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
 
