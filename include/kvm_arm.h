@@ -20,6 +20,18 @@ extern "C" {
 
 typedef uint64_t kvaddr_t;	/* kernel virtual address of the target */
 typedef uint64_t kpaddr_t;	/* physical address of the target (40 bits with LPAE) */
+typedef int64_t kssize_t;	/* as FreeBSD's <kvm.h> */
+
+/*
+ * File offsets (struct kvm_page, kvm_arm_kvatop) are off_t, as in libkvm,
+ * where off_t is always 64 bits.  On 32-bit hosts build with
+ * -D_FILE_OFFSET_BITS=64 (pkg-config's --cflags says so), or a 4-byte off_t
+ * would not match the library's.
+ */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+_Static_assert(sizeof(off_t) == 8,
+    "libkvm_arm needs a 64-bit off_t: build with -D_FILE_OFFSET_BITS=64");
+#endif
 
 typedef struct __kvm kvm_t;
 
@@ -32,8 +44,9 @@ typedef struct __kvm kvm_t;
 
 /*
  * Open a crash dump.  execfile is the kernel ELF (may be NULL: the byte
- * order then comes from the dump and kvm_nlist2 needs a resolver).  Only
- * O_RDONLY is accepted: dumps are never written.  On failure NULL is
+ * order then comes from the dump and kvm_nlist2 needs a resolver).  flags
+ * is O_RDONLY or, as libkvm allows, O_RDWR: either way the dump is opened
+ * read-only and kvm_write fails.  On failure NULL is
  * returned and errbuf (if not NULL) holds a one-line reason.
  */
 kvm_t *kvm_open2(const char *execfile, const char *corefile, int flags,
@@ -81,7 +94,7 @@ struct kvm_nlist {
  */
 int kvm_nlist2(kvm_t *kd, struct kvm_nlist *nl);
 
-int kvm_kerndisp(kvm_t *kd);	/* 0: arm kernels are not relocated */
+kssize_t kvm_kerndisp(kvm_t *kd);	/* 0: arm kernels are not relocated */
 int kvm_native(kvm_t *kd);	/* 1 only on an arm host of the dump's byte order */
 
 #define KVM_PAGE_VERSION	2
@@ -96,7 +109,9 @@ struct kvm_page {
 	kvaddr_t kp_kmap_vaddr;		/* its kernel virtual address */
 	kvaddr_t kp_dmap_vaddr;		/* 0: arm has no direct map */
 	unsigned char kp_prot;		/* KVM_PROT_* */
-	off_t kp_offset;		/* file offset, or -1 when not dumped */
+	off_t kp_offset;		/* file offset, or -1 when not dumped
+					   (in the uncompressed stream for a
+					   gzip core) */
 	size_t kp_len;			/* 4096 */
 };
 

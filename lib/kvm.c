@@ -173,7 +173,8 @@ ssize_t
 kvm_write(kvm_t *kd, unsigned long kva, const void *buf, size_t len)
 {
 	(void)kva, (void)buf, (void)len;
-	kvm_err(kd, "kvm_write not implemented for dead kernels");
+	kvm_err(kd, "kvm_write not implemented for dead kernels: %s is "
+	    "read-only", kd->corefile);
 	return -1;
 }
 
@@ -213,7 +214,7 @@ kvm_nlist2(kvm_t *kd, struct kvm_nlist *nl)
 	return missing;
 }
 
-int
+kssize_t
 kvm_kerndisp(kvm_t *kd)
 {
 	(void)kd;

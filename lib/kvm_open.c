@@ -24,6 +24,15 @@ use_gzip(kvm_t *kd)
 	return 0;
 }
 
+/* The header takes one device block: 512 bytes unless it says more. */
+static uint64_t
+payload_start(const struct kvm_arm_dumpheader *dh)
+{
+	uint32_t b = dh->blocksize;
+
+	return b > 512 && b <= 65536 && (b & (b - 1)) == 0 ? b : 512;
+}
+
 /*
  * What the file is: step over a dump-device header and gzip, then insist
  * on a minidump, or say as precisely as we can what it is instead.
@@ -41,7 +50,15 @@ identify_core(kvm_t *kd)
 			    "memory dump", kd->corefile);
 			return -1;
 		}
-		source_set_payload(&kd->src, 512, kd->dh.dumplength);
+		if (kd->dh.dumpkeysize != 0) {
+			kvm_err(kd, "%s: an encrypted dump (%u-byte key); "
+			    "savecore decrypts it with the key", kd->corefile,
+			    kd->dh.dumpkeysize);
+			return -1;
+		}
+		/* The kernel pads the header to a block of the dump device. */
+		source_set_payload(&kd->src, payload_start(&kd->dh),
+		    kd->dh.dumplength);
 		if (kd->dh.compression > 1) {
 			kvm_err(kd, "%s: the dump is compressed with %s, which "
 			    "this version does not read", kd->corefile,
@@ -102,9 +119,13 @@ open_common(const char *execfile, const char *corefile, int flags,
 		kvm_err(kd, "out of memory");
 		goto fail;
 	}
-	if ((flags & O_ACCMODE) != O_RDONLY) {
-		kvm_err(kd, "%s: crash dumps are opened read-only (flags must "
-		    "be O_RDONLY)", corefile);
+	/*
+	 * As libkvm: O_RDONLY or O_RDWR (kgdb asks for it); the core is opened
+	 * read-only either way and kvm_write refuses.  O_WRONLY makes no sense.
+	 */
+	if ((flags & O_ACCMODE) == O_WRONLY) {
+		kvm_err(kd, "%s: crash dumps cannot be opened write-only "
+		    "(flags O_WRONLY)", corefile);
 		goto fail;
 	}
 	if ((flags & ~(O_ACCMODE | O_CLOEXEC)) != 0) {

@@ -38,30 +38,31 @@ hash_name(const char *s)
 	return h;
 }
 
-/* The a.out type libkvm reports, from the symbol and its section. */
+/*
+ * The a.out type FreeBSD's nlist(3) reports, which libkvm passes on: by
+ * the symbol's section (writable PROGBITS data, other PROGBITS text, NOBITS
+ * bss), absolute and file symbols by their own kind, and external only for
+ * global and weak bindings.
+ */
 static unsigned char
 nlist_type(Elf *elf, const GElf_Sym *s)
 {
-	unsigned char t = N_DATA;
+	unsigned char t = N_UNDF;
 	GElf_Shdr sh;
 	Elf_Scn *scn;
 
 	if (s->st_shndx == SHN_ABS)
-		t = N_ABS;
-	else if (s->st_shndx == SHN_COMMON)
-		t = N_COMM;
-	else if (GELF_ST_TYPE(s->st_info) == STT_FUNC)
-		t = N_TEXT;
-	else if (GELF_ST_TYPE(s->st_info) == STT_FILE)
-		t = N_FN;
-	else if ((scn = elf_getscn(elf, s->st_shndx)) != NULL &&
+		t = GELF_ST_TYPE(s->st_info) == STT_FILE ? N_FN : N_ABS;
+	else if (s->st_shndx != SHN_COMMON &&
+	    (scn = elf_getscn(elf, s->st_shndx)) != NULL &&
 	    gelf_getshdr(scn, &sh) != NULL) {
-		if (sh.sh_flags & SHF_EXECINSTR)
-			t = N_TEXT;
+		if (sh.sh_type == SHT_PROGBITS)
+			t = sh.sh_flags & SHF_WRITE ? N_DATA : N_TEXT;
 		else if (sh.sh_type == SHT_NOBITS)
 			t = N_BSS;
 	}
-	if (GELF_ST_BIND(s->st_info) != STB_LOCAL)
+	if (GELF_ST_BIND(s->st_info) == STB_GLOBAL ||
+	    GELF_ST_BIND(s->st_info) == STB_WEAK)
 		t |= N_EXT;
 	return t;
 }

@@ -343,19 +343,20 @@ write_kernel(const struct mapdesc *d, const char *path)
 
 /* ---- manifest: expected facts, from the description alone ---- */
 
-/* a.out type: absolute when the writer found no section to put it in. */
+/*
+ * The a.out type nlist(3) gives: absolute where the writer found no section
+ * for the symbol, else data (the writer's sections are writable PROGBITS);
+ * external unless local.
+ */
 static unsigned
 expected_ntype(const struct mapdesc *d, const struct md_sym *s)
 {
 	int in_section = 0;
-	unsigned t;
 
 	for (size_t i = 0; i < d->nblobs; i++)
 		in_section |= d->blobs[i].in_elf &&
 		    s->value - d->blobs[i].va < d->blobs[i].len;
-	t = s->kind == 'a' || !in_section ? 2 : s->kind == 'f' ? 4 : 6;
-
-	return t | (s->local ? 0 : 1);
+	return (s->kind == 'a' || !in_section ? 2u : 6u) | (s->local ? 0u : 1u);
 }
 
 static void

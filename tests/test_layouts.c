@@ -222,8 +222,15 @@ no_kernel_and_resolver(void)
 	check(kd != NULL && kvm_write(kd, 0xc0000000, "x", 1) == -1 &&
 	    strstr(kvm_geterr(kd), "kvm_write") != NULL, "kvm_write refuses a dump");
 	kvm_close(kd);
-	check(kvm_open2(kernel, core, O_RDWR, errbuf, NULL) == NULL &&
-	    strstr(errbuf, "read-only") != NULL, "O_RDWR is refused: %s", errbuf);
+	kd = kvm_open2(kernel, core, O_RDWR, errbuf, NULL);
+	check(kd != NULL && kvm_write(kd, 0xc0000000, "x", 1) == -1 &&
+	    reads_pa(kd, 0xc0100000, 0x40200000),
+	    "O_RDWR opens the dump read-only, as libkvm does for kgdb");
+	kvm_close(kd);
+	check(kvm_open2(kernel, core, O_WRONLY, errbuf, NULL) == NULL &&
+	    strstr(errbuf, "write-only") != NULL, "O_WRONLY is refused: %s", errbuf);
+	check(kvm_open2(kernel, core, O_RDONLY | O_APPEND, errbuf, NULL) == NULL &&
+	    strstr(errbuf, "bad flags") != NULL, "other flags are refused: %s", errbuf);
 	errno = 0;
 	check(kvm_close(NULL) == -1 && errno == EINVAL, "kvm_close(NULL): EINVAL");
 	check(kvm_geterr(NULL) != NULL && kvm_geterr(NULL)[0] == '\0',
@@ -232,11 +239,16 @@ no_kernel_and_resolver(void)
 
 /* Big-endian fields, parity word last so the XOR of all words is 0. */
 static void
-make_dumpheader(unsigned char *h, uint64_t len)
+make_dumpheader(unsigned char *h, uint64_t len, uint32_t blocksize,
+    uint32_t keysize)
 {
 	uint32_t parity = 0;
 
 	memset(h, 0, 512);
+	for (int i = 0; i < 4; i++) {
+		h[60 + i] = (unsigned char)(blocksize >> (24 - 8 * i));
+		h[56 + i] = (unsigned char)(keysize >> (24 - 8 * i));
+	}
 	memcpy(h, "FreeBSD Kernel Dump", 20);
 	memcpy(h + 20, "armv7", 5);
 	h[35] = 4;			/* version */
@@ -253,14 +265,37 @@ make_dumpheader(unsigned char *h, uint64_t len)
 		h[508 + i] = (unsigned char)(parity >> (24 - 8 * i));
 }
 
+/* The core behind a dump-device header padded to blocksize bytes. */
+static kvm_t *
+open_behind_header(const char *core, const char *kernel, uint64_t len,
+    uint32_t blocksize, uint32_t keysize, char *raw, size_t rawlen)
+{
+	static unsigned char pad[65536];
+	char cmd[1024];
+	unsigned char h[512];
+	FILE *f;
+
+	snprintf(raw, rawlen, "%s/raw-%u-%u.dump", harness_tmpdir(), blocksize,
+	    keysize);
+	make_dumpheader(h, len, blocksize, keysize);
+	f = fopen(raw, "wb");
+	fwrite(h, 1, 512, f);
+	fwrite(pad, 1, blocksize > 512 ? blocksize - 512 : 0, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "cat '%s' >> '%s'", core, raw);
+	if (system(cmd) != 0)
+		return NULL;
+	return kvm_open2(kernel, raw, O_RDONLY, errbuf, NULL);
+}
+
 static void
 dump_device_header(void)
 {
-	char core[256], kernel[256], raw[300], cmd[1024];
+	char core[256], kernel[256], raw[300];
 	struct kvm_arm_dumpheader dh;
 	struct kvm_arm_info in;
 	struct mkcore_layout lo;
-	unsigned char h[512], b[8];
+	unsigned char b[8];
 	kpaddr_t pa;
 	off_t off;
 	kvm_t *kd;
@@ -268,15 +303,8 @@ dump_device_header(void)
 
 	if (fixture_make("devhdr", base, core, kernel, &lo) != 0)
 		return;
-	snprintf(raw, sizeof(raw), "%s/raw.dump", harness_tmpdir());
-	make_dumpheader(h, lo.file_size);
-	f = fopen(raw, "wb");
-	fwrite(h, 1, 512, f);
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "cat '%s' >> '%s'", core, raw);
-	if (system(cmd) != 0)
-		return;
-	kd = kvm_open2(kernel, raw, O_RDONLY, errbuf, NULL);
+	kd = open_behind_header(core, kernel, lo.file_size, 512, 0, raw,
+	    sizeof(raw));
 	check(kd != NULL, "a dump behind a dump-device header opens (%s)",
 	    kd ? "" : errbuf);
 	if (kd == NULL)
@@ -295,6 +323,19 @@ dump_device_header(void)
 	    b[3] == 0x40 && b[2] == 0x20, "offsets count the header's 512 bytes");
 	if (f != NULL)
 		fclose(f);
+	kvm_close(kd);
+
+	kd = open_behind_header(core, kernel, lo.file_size, 4096, 0, raw,
+	    sizeof(raw));
+	check(kd != NULL && kvm_arm_info(kd, &in) == 0 &&
+	    in.payload_offset == 4096 && reads_pa(kd, 0xc0100000, 0x40200000),
+	    "a 4096-byte-block device: the payload starts a block in (%s)",
+	    kd ? "" : errbuf);
+	kvm_close(kd);
+	kd = open_behind_header(core, kernel, lo.file_size, 512, 256, raw,
+	    sizeof(raw));
+	check(kd == NULL && strstr(errbuf, "encrypted") != NULL,
+	    "an encrypted dump says so: %s", errbuf);
 	kvm_close(kd);
 }
 

@@ -31,7 +31,8 @@ done
 # a.out callers spell symbols with a leading '_'.
 set -- $(awk '$1 == "sym" && $2 == "version" { print $3; exit }' "$F/armv7-v2.manifest")
 run -N "$F/armv7-v2.kernel" -M "$F/armv7-v2.core" nlist _version
-expect_line "nlist _version" "^_version $(hex8 "$1") data\$"
+# version is const, in .rodata: read-only PROGBITS is "text" to nlist(3).
+expect_line "nlist _version" "^_version $(hex8 "$1") text\$"
 
 run -N "$F/lpae-v2.kernel" -M "$F/lpae-v2.core" nlist --json version no_such_symbol_in_this_kernel
 expect_rc "nlist --json: exit 1 (one missing)" 1
