@@ -90,11 +90,12 @@ check_dump_header(struct check *k)
 	if (strcmp(dh.magic, "Cleared Kernel Dump") == 0)
 		add(&k->notes, "dump_header", "the header says the dump was "
 		    "cleared (savecore already saved it)");
-	if (dh.dumplength > in->file_size)
+	/* dumplength counts the bytes as stored (compressed, for gzip). */
+	if (dh.dumplength > in->stored_size)
 		add(&k->problems, "truncated", "the dump device header says "
 		    "%llu payload bytes, only %llu follow it",
 		    (unsigned long long)dh.dumplength,
-		    (unsigned long long)in->file_size);
+		    (unsigned long long)in->stored_size);
 }
 
 static void
