@@ -2,10 +2,10 @@
  * kvm.c: the public calls on an open dump: errors, translation, reads,
  * symbols, the page walk and the dump's facts.
  *
- * Translation is the hot path: VA -> PTE is an array index, the entry is
- * decoded by its format's table (pte.h), and PA -> file offset is one rank
- * lookup (pagemap.h).  No call here allocates or does a system call when
- * the core is mapped.
+ * Translation is the hot path: the container turns a VA into a PA (in a
+ * minidump an array index and one decode through the format's table,
+ * pte.h) and a PA into a payload offset (one rank lookup, pagemap.h).  No
+ * call here allocates or does a system call when the core is mapped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,60 +34,56 @@ kvm_geterr(kvm_t *kd)
 	return kd == NULL ? empty : kd->errbuf;
 }
 
-/* A translated VA: its mapping and where its page is in the file. */
+/* A translated VA: its mapping and where its bytes are in the payload. */
 struct xlat {
 	struct pte_mapping m;
-	int64_t page;		/* index in the page data, or PAGEMAP_* < 0 */
+	int64_t off;		/* payload offset, or PAGEMAP_* < 0 */
+	uint64_t contig;	/* bytes contiguous from off */
 };
 
-/* The PTE for va, or -1 with the reason set. */
-static int
-pte_for(kvm_t *kd, kvaddr_t va, uint64_t *entry)
+/* The message for a failed translation, in kd->errbuf. */
+static void
+xlat_error(kvm_t *kd, kvaddr_t va, const struct xlat_fail *f)
 {
-	uint64_t idx = (va - kd->md.kernbase) / KVM_PAGE_SIZE;
-
-	if (va < kd->md.kernbase || idx >= kd->npte) {
-		kvm_err(kd, "invalid address (0x%llx): not minidumped (the PTE "
-		    "array covers 0x%llx-0x%llx)", (unsigned long long)va,
-		    (unsigned long long)kd->md.kernbase,
-		    (unsigned long long)(kd->md.kernbase +
-		    kd->npte * KVM_PAGE_SIZE));
-		return -1;
+	switch (f->kind) {
+	case XF_OUTSIDE:
+		kvm_err(kd, "invalid address (0x%llx): %s 0x%llx-0x%llx)",
+		    (unsigned long long)va, kd->ct->outside,
+		    (unsigned long long)kd->kva_start,
+		    (unsigned long long)kd->kva_end);
+		break;
+	case XF_ENTRY:
+		kvm_err(kd, "invalid address (0x%llx): %s pte 0x%llx not "
+		    "valid: %s", (unsigned long long)va, f->fmt_name,
+		    (unsigned long long)f->entry, f->why);
+		break;
+	case XF_TABLE:
+		kvm_err(kd, "invalid address (0x%llx): the level-%u page-table "
+		    "entry at physical address 0x%llx is not in the %s",
+		    (unsigned long long)va, f->level,
+		    (unsigned long long)f->entry_pa, kd->ct->name);
+		break;
 	}
-	*entry = load_word(kd->ptes + idx * kd->fmt->entry_size,
-	    kd->fmt->entry_size, kd->big_endian);
-	return 0;
 }
 
-/* Translate va; 0, or -1 with the reason set.  x->page may be < 0. */
+/* Translate va; 0, or -1 with the reason set.  x->off may be < 0. */
 static int
 translate(kvm_t *kd, kvaddr_t va, struct xlat *x)
 {
-	const char *why;
-	uint64_t entry;
+	struct xlat_fail f;
 
-	if (pte_for(kd, va, &entry) != 0)
-		return -1;
-	if (!pte_decode(kd->fmt, entry, va, &x->m, &why)) {
-		kvm_err(kd, "invalid address (0x%llx): %s pte 0x%llx not "
-		    "valid: %s", (unsigned long long)va, kd->fmt->name,
-		    (unsigned long long)entry, why);
+	if (!kd->ct->translate(kd, va, &x->m, &f)) {
+		xlat_error(kd, va, &f);
 		return -1;
 	}
-	x->page = pagemap_lookup(&kd->pm, x->m.pa);
+	x->off = kd->ct->locate(kd, x->m.pa, &x->contig);
 	return 0;
-}
-
-static uint64_t
-page_offset(const kvm_t *kd, int64_t page)
-{
-	return kd->md.data_off + (uint64_t)page * KVM_PAGE_SIZE;
 }
 
 /*
  * What to add to a payload offset to report a file offset: the dump-device
- * header's 512 bytes, unless the payload is compressed (offsets then count
- * in the uncompressed stream).
+ * header's block, unless the payload is compressed (offsets then count in
+ * the uncompressed stream).
  */
 static uint64_t
 file_base(const kvm_t *kd)
@@ -99,10 +95,11 @@ file_base(const kvm_t *kd)
 static void
 not_dumped(kvm_t *kd, kvaddr_t va, const struct xlat *x)
 {
-	kvm_err(kd, "invalid address (0x%llx): physical address 0x%llx %s",
+	kvm_err(kd, "invalid address (0x%llx): physical address 0x%llx %s%s",
 	    (unsigned long long)va, (unsigned long long)x->m.pa,
-	    x->page == PAGEMAP_NO_RANGE ? "is outside the dump's physical "
-	    "ranges" : "is not in the minidump");
+	    x->off == PAGEMAP_NO_RANGE ? "is outside the dump's physical "
+	    "ranges" : "is not in the ", x->off == PAGEMAP_NO_RANGE ? "" :
+	    kd->ct->name);
 }
 
 size_t
@@ -116,13 +113,12 @@ kvm_arm_kvatop(kvm_t *kd, kvaddr_t va, kpaddr_t *pa, off_t *off)
 		return 0;
 	if (pa != NULL)
 		*pa = x.m.pa;
-	if (x.page < 0) {
+	if (x.off < 0) {
 		not_dumped(kd, va, &x);
 		return 0;
 	}
 	if (off != NULL)
-		*off = (off_t)(file_base(kd) + page_offset(kd, x.page) +
-		    (va & KVM_PAGE_MASK));
+		*off = (off_t)(file_base(kd) + (uint64_t)x.off);
 	return KVM_PAGE_SIZE - (size_t)(va & KVM_PAGE_MASK);
 }
 
@@ -141,12 +137,13 @@ kvm_read2(kvm_t *kd, kvaddr_t kva, void *buf, size_t len)
 
 		if (translate(kd, va, &x) != 0)
 			return -1;
-		if (x.page < 0) {
+		if (x.off < 0) {
 			not_dumped(kd, va, &x);
 			return -1;
 		}
-		got = source_read(&kd->src, page_offset(kd, x.page) +
-		    (va & KVM_PAGE_MASK), out + done, n);
+		if (n > x.contig)	/* a segment of a full core ends */
+			n = (size_t)x.contig;
+		got = source_read(&kd->src, (uint64_t)x.off, out + done, n);
 		if (got < 0) {
 			kvm_err(kd, "%s: read error", kd->corefile);
 			return -1;
@@ -238,21 +235,17 @@ kvm_native(kvm_t *kd)
 int
 kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg)
 {
-	const unsigned int esz = kd->fmt->entry_size;
 	const uint64_t base = file_base(kd);
 
-	for (uint64_t i = 0; i < kd->npte; i++) {
-		kvaddr_t va = kd->md.kernbase + i * KVM_PAGE_SIZE;
-		uint64_t entry = load_word(kd->ptes + i * esz, esz,
-		    kd->big_endian);
+	for (kvaddr_t va = kd->kva_start; va < kd->kva_end; va += KVM_PAGE_SIZE) {
 		struct pte_mapping m;
-		const char *why;
-		int64_t page;
+		struct xlat_fail f;
+		uint64_t contig;
+		int64_t off;
 
-		/* Most of a sparse kernel map is zero: no format maps it. */
-		if (entry == 0 || !pte_decode(kd->fmt, entry, va, &m, &why))
+		if (!kd->ct->translate(kd, va, &m, &f))
 			continue;
-		page = pagemap_lookup(&kd->pm, m.pa);
+		off = kd->ct->locate(kd, m.pa, &contig);
 		/* Filled anew each time: a callback may scribble on it. */
 		struct kvm_page p = {
 			.kp_version = KVM_PAGE_VERSION,
@@ -260,8 +253,7 @@ kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg)
 			.kp_kmap_vaddr = va,
 			.kp_dmap_vaddr = 0,
 			.kp_prot = m.prot,
-			.kp_offset = page < 0 ? -1 :
-			    (off_t)(base + page_offset(kd, page)),
+			.kp_offset = off < 0 ? -1 : (off_t)(base + (uint64_t)off),
 			.kp_len = KVM_PAGE_SIZE,
 		};
 		if (!cb(&p, arg))
@@ -273,62 +265,53 @@ kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg)
 int
 kvm_arm_set_mmuformat(kvm_t *kd, unsigned int mmuformat)
 {
-	const struct pte_format *fmt = pte_format_for(mmuformat);
-
-	if (fmt == NULL) {
-		kvm_err(kd, "unknown mmuformat %u (1 v4, 2 v6/v7, 3 LPAE)",
-		    mmuformat);
-		return -1;
-	}
-	return minidump_set_format(kd, fmt);
+	return kd->ct->set_format(kd, mmuformat);
 }
 
 int
 kvm_arm_info(kvm_t *kd, struct kvm_arm_info *in)
 {
-	const struct minidump *md;
-	uint64_t whole;
+	uint64_t base;
 
 	if (kd == NULL || in == NULL)
 		return -1;
-	md = &kd->md;
 	memset(in, 0, sizeof(*in));
-	in->container = "minidump";
-	in->version = md->version;
-	in->layout_version = md->layout_version;
-	in->mmuformat = md->mmuformat;
+	in->container = kd->ct->name;
 	in->mmuformat_used = kd->fmt->mmuformat;
 	in->mmuformat_name = kd->fmt->name;
-	in->arch = md->arch;
 	in->big_endian = kd->big_endian;
 	in->byte_order_source = kd->byte_order_source;
-	in->kernbase = md->kernbase;
-	in->kva_end = md->kernbase + kd->npte * KVM_PAGE_SIZE;
-	in->pte_count = kd->npte;
+	in->kernbase = kd->kva_start;
+	in->kva_end = kd->kva_end;
+	in->pte_count = (kd->kva_end - kd->kva_start) / KVM_PAGE_SIZE;
 	in->pte_size = kd->fmt->entry_size;
-	in->msgbuf_size = md->msgbufsize;
-	in->bitmap_bits = kd->pm.nbits;
-	in->pages_dumped = kd->pm.set_bits;
-	whole = kd->src.size > md->data_off ?
-	    (kd->src.size - md->data_off) / KVM_PAGE_SIZE : 0;
-	in->pages_present = whole < kd->pm.set_bits ? whole : kd->pm.set_bits;
-	in->ranges = kd->pm.pub;
-	in->nranges = kd->pm.nranges;
-	in->msgbuf_offset = file_base(kd) + md->msgbuf_off;
-	in->dumpavail_offset = md->dumpavail_off ?
-	    file_base(kd) + md->dumpavail_off : 0;
-	in->bitmap_offset = file_base(kd) + md->bitmap_off;
-	in->pte_offset = file_base(kd) + md->pte_off;
-	in->page_data_offset = file_base(kd) + md->data_off;
-	in->page_data_rounded = md->data_rounded;
-	in->page_data_chosen_by_size = md->data_by_size;
+	kd->ct->info(kd, in);
+	/* The container counts in the payload; callers want file offsets. */
+	base = file_base(kd);
+	in->msgbuf_offset += in->msgbuf_offset ? base : 0;
+	in->dumpavail_offset += in->dumpavail_offset ? base : 0;
+	in->bitmap_offset += in->bitmap_offset ? base : 0;
+	in->pte_offset += in->pte_offset ? base : 0;
+	in->page_data_offset += base;
 	in->file_size = kd->src.size;
-	in->expected_size = md->expected_size;
-	in->truncated = kd->src.size < md->expected_size;
+	in->truncated = kd->src.size < in->expected_size;
 	in->payload_offset = kd->src.base;
 	in->compression = kd->src.gz != NULL ? "gzip" : "none";
 	in->stored_size = kd->src.raw_size;
 	return 0;
+}
+
+/* A kernel symbol's value: the resolver's, else the kernel ELF's. */
+int
+kvm_symbol(kvm_t *kd, const char *name, kvaddr_t *value)
+{
+	unsigned char type;
+
+	if (kd->resolver != NULL)
+		return kd->resolver(name, value) == 0 ? 0 : -1;
+	if (kd->symtab != NULL && symtab_lookup(kd->symtab, name, value, &type))
+		return 0;
+	return -1;
 }
 
 const void *

@@ -77,13 +77,19 @@ identify_core(kvm_t *kd)
 		kvm_err(kd, "%s: read error", kd->corefile);
 		return -1;
 	}
-	if (n >= 8 && memcmp(b, "minidump", 8) == 0)
+	if (n >= 8 && memcmp(b, "minidump", 8) == 0) {
+		kd->ct = &container_minidump;
 		return 0;
+	}
+	/* e_type is ET_CORE (4) in either byte order. */
+	if (n >= 18 && memcmp(b, "\177ELF", 4) == 0 && (b[16] | b[17]) == 4 &&
+	    (b[16] == 0 || b[17] == 0)) {
+		kd->ct = &container_elfcore;
+		return 0;
+	}
 	if (n >= 4 && memcmp(b, "\177ELF", 4) == 0)
-		kvm_err(kd, "%s: %s", kd->corefile, n > 17 && (b[16] | b[17]) ==
-		    4 ? "a full (non-mini) ELF core, which this version does "
-		    "not read yet" : "an ELF file but not a crash dump "
-		    "(are the kernel and core swapped?)");
+		kvm_err(kd, "%s: an ELF file but not a crash dump (are the "
+		    "kernel and core swapped?)", kd->corefile);
 	else if (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0)
 		kvm_err(kd, "%s: zstd-compressed, which this version does not "
 		    "read; decompress it first (zstd -d)", kd->corefile);
@@ -145,7 +151,7 @@ open_common(const char *execfile, const char *corefile, int flags,
 		kvm_err(kd, "%s", why);
 		goto fail;
 	}
-	if (identify_core(kd) != 0 || minidump_open(kd) != 0)
+	if (identify_core(kd) != 0 || kd->ct->open(kd) != 0)
 		goto fail;
 	kd->errbuf[0] = '\0';
 	return kd;
@@ -186,7 +192,8 @@ kvm_close(kvm_t *kd)
 		errno = EINVAL;
 		return -1;
 	}
-	minidump_close(kd);
+	if (kd->ct != NULL)
+		kd->ct->close(kd);
 	source_close(&kd->src);
 	symtab_close(kd->symtab);
 	free(kd->corefile);

@@ -20,6 +20,37 @@
 #define KVM_PAGE_MASK	(KVM_PAGE_SIZE - 1)
 
 struct symtab;
+struct elfcore;
+
+/* Why a VA did not translate: raw facts, made into a message on demand. */
+struct xlat_fail {
+	enum { XF_OUTSIDE, XF_ENTRY, XF_TABLE } kind;
+	const char *fmt_name;		/* the entry's format ("v6", "v6 L1") */
+	uint64_t entry, entry_pa;	/* XF_ENTRY, XF_TABLE */
+	unsigned int level;		/* XF_TABLE: 1-based */
+	const char *why;
+};
+
+/*
+ * A container: what kind of file holds the memory.  Each says how a VA
+ * becomes a PA (the minidump's flat PTE array, or a walk of the kernel's
+ * own tables in a full core) and where a PA's bytes are in the payload.
+ */
+struct container {
+	const char *name;		/* "minidump", "ELF core" */
+	const char *outside;		/* why a VA outside kva_start..kva_end fails */
+	int (*open)(kvm_t *kd);
+	void (*close)(kvm_t *kd);
+	/* 1 and *m, or 0 and *f; never formats a message. */
+	int (*translate)(const kvm_t *kd, kvaddr_t va, struct pte_mapping *m,
+	    struct xlat_fail *f);
+	/* Payload offset of pa and the bytes contiguous from it, or < 0. */
+	int64_t (*locate)(const kvm_t *kd, kpaddr_t pa, uint64_t *contig);
+	int (*set_format)(kvm_t *kd, unsigned int mmuformat);
+	void (*info)(const kvm_t *kd, struct kvm_arm_info *in);
+};
+
+extern const struct container container_minidump, container_elfcore;
 
 /* Where the minidump's sections are, as the header and file size tell. */
 struct minidump {
@@ -43,7 +74,10 @@ struct __kvm {
 	struct kvm_arm_dumpheader dh;
 	int has_dumpheader;
 
-	struct minidump md;
+	const struct container *ct;
+	kvaddr_t kva_start, kva_end;	/* the VAs the container can translate */
+
+	struct minidump md;		/* minidump container */
 	struct pagemap pm;
 	const struct pte_format *fmt;
 	const unsigned char *ptes;	/* the PTE array, in the map or a copy */
@@ -52,6 +86,7 @@ struct __kvm {
 	unsigned char *msgbuf_copy;	/* when the file is not mapped */
 	const unsigned char *msgbuf;
 	size_t msgbuf_len, msgbuf_section_len;
+	struct elfcore *ec;		/* ELF core container */
 
 	struct symtab *symtab;
 	int (*resolver)(const char *, kvaddr_t *);
@@ -61,11 +96,8 @@ struct __kvm {
 void kvm_err(kvm_t *kd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* minidump.c: parse the container in kd->src (sections, page map, PTEs). */
-int minidump_open(kvm_t *kd);
-void minidump_close(kvm_t *kd);
-/* Point the handle at a PTE format; checks ptesize fits its entries. */
-int minidump_set_format(kvm_t *kd, const struct pte_format *fmt);
+/* A kernel symbol's value, through the resolver or the kernel ELF: 0 or -1. */
+int kvm_symbol(kvm_t *kd, const char *name, kvaddr_t *value);
 
 /* dumpheader.c: parse a 512-byte kerneldumpheader; 1 if buf is one. */
 int dumpheader_parse(const unsigned char *buf, size_t len,

@@ -209,8 +209,9 @@ choose_data_start(kvm_t *kd, struct minidump *md)
 	md->expected_size = md->data_off + pages;
 }
 
-int
-minidump_set_format(kvm_t *kd, const struct pte_format *fmt)
+/* Point the handle at a PTE format; checks ptesize fits its entries. */
+static int
+set_format(kvm_t *kd, const struct pte_format *fmt)
 {
 	uint64_t va_span;
 
@@ -229,10 +230,25 @@ minidump_set_format(kvm_t *kd, const struct pte_format *fmt)
 	}
 	kd->fmt = fmt;
 	kd->npte = kd->md.ptesize / fmt->entry_size;
+	kd->kva_start = kd->md.kernbase;
+	kd->kva_end = kd->md.kernbase + kd->npte * KVM_PAGE_SIZE;
 	return 0;
 }
 
-int
+static int
+minidump_set_format(kvm_t *kd, unsigned int mmuformat)
+{
+	const struct pte_format *fmt = pte_format_for(mmuformat);
+
+	if (fmt == NULL) {
+		kvm_err(kd, "unknown mmuformat %u (1 v4, 2 v6/v7, 3 LPAE)",
+		    mmuformat);
+		return -1;
+	}
+	return set_format(kd, fmt);
+}
+
+static int
 minidump_open(kvm_t *kd)
 {
 	struct minidump *md = &kd->md;
@@ -250,7 +266,7 @@ minidump_open(kvm_t *kd)
 		    "1 v4, 2 v6/v7, 3 LPAE)", kd->corefile, md->mmuformat);
 		return -1;
 	}
-	if (minidump_set_format(kd, fmt) != 0)
+	if (set_format(kd, fmt) != 0)
 		return -1;
 
 	bitmap = section_bytes(kd, md->bitmap_off, md->bitmapsize, &bitmap_copy);
@@ -288,7 +304,7 @@ out:
 	return rc;
 }
 
-void
+static void
 minidump_close(kvm_t *kd)
 {
 	pagemap_free(&kd->pm);
@@ -296,3 +312,75 @@ minidump_close(kvm_t *kd)
 	free(kd->msgbuf_copy);
 	kd->ptes_copy = kd->msgbuf_copy = NULL;
 }
+
+/* VA -> PTE is an array index: the hot path of every read. */
+static int
+minidump_translate(const kvm_t *kd, kvaddr_t va, struct pte_mapping *m,
+    struct xlat_fail *f)
+{
+	uint64_t idx = (va - kd->md.kernbase) / KVM_PAGE_SIZE;
+	uint64_t entry;
+
+	if (va < kd->md.kernbase || idx >= kd->npte) {
+		f->kind = XF_OUTSIDE;
+		return 0;
+	}
+	entry = load_word(kd->ptes + idx * kd->fmt->entry_size,
+	    kd->fmt->entry_size, kd->big_endian);
+	if (pte_decode(kd->fmt, entry, va, m, &f->why) == PTE_PAGE)
+		return 1;
+	f->kind = XF_ENTRY;
+	f->fmt_name = kd->fmt->name;
+	f->entry = entry;
+	return 0;
+}
+
+static int64_t
+minidump_locate(const kvm_t *kd, kpaddr_t pa, uint64_t *contig)
+{
+	int64_t page = pagemap_lookup(&kd->pm, pa);
+
+	if (page < 0)
+		return page;
+	*contig = KVM_PAGE_SIZE - (pa & KVM_PAGE_MASK);
+	return (int64_t)(kd->md.data_off + (uint64_t)page * KVM_PAGE_SIZE +
+	    (pa & KVM_PAGE_MASK));
+}
+
+static void
+minidump_info(const kvm_t *kd, struct kvm_arm_info *in)
+{
+	const struct minidump *md = &kd->md;
+	uint64_t whole = kd->src.size > md->data_off ?
+	    (kd->src.size - md->data_off) / KVM_PAGE_SIZE : 0;
+
+	in->version = md->version;
+	in->layout_version = md->layout_version;
+	in->mmuformat = md->mmuformat;
+	in->arch = md->arch;
+	in->msgbuf_size = md->msgbufsize;
+	in->bitmap_bits = kd->pm.nbits;
+	in->pages_dumped = kd->pm.set_bits;
+	in->pages_present = whole < kd->pm.set_bits ? whole : kd->pm.set_bits;
+	in->ranges = kd->pm.pub;
+	in->nranges = kd->pm.nranges;
+	in->msgbuf_offset = md->msgbuf_off;
+	in->dumpavail_offset = md->dumpavail_off;
+	in->bitmap_offset = md->bitmap_off;
+	in->pte_offset = md->pte_off;
+	in->page_data_offset = md->data_off;
+	in->page_data_rounded = md->data_rounded;
+	in->page_data_chosen_by_size = md->data_by_size;
+	in->expected_size = md->expected_size;
+}
+
+const struct container container_minidump = {
+	.name = "minidump",
+	.outside = "not minidumped (the PTE array covers",
+	.open = minidump_open,
+	.close = minidump_close,
+	.translate = minidump_translate,
+	.locate = minidump_locate,
+	.set_format = minidump_set_format,
+	.info = minidump_info,
+};
