@@ -237,25 +237,18 @@ kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg)
 {
 	const uint64_t base = file_base(kd);
 
+	if (kd->ct->walk != NULL)
+		return kd->ct->walk(kd, cb, arg, base);
 	for (kvaddr_t va = kd->kva_start; va < kd->kva_end; va += KVM_PAGE_SIZE) {
 		struct pte_mapping m;
 		struct xlat_fail f;
 		uint64_t contig;
-		int64_t off;
 
 		if (!kd->ct->translate(kd, va, &m, &f))
 			continue;
-		off = kd->ct->locate(kd, m.pa, &contig);
-		/* Filled anew each time: a callback may scribble on it. */
-		struct kvm_page p = {
-			.kp_version = KVM_PAGE_VERSION,
-			.kp_paddr = m.pa,
-			.kp_kmap_vaddr = va,
-			.kp_dmap_vaddr = 0,
-			.kp_prot = m.prot,
-			.kp_offset = off < 0 ? -1 : (off_t)(base + (uint64_t)off),
-			.kp_len = KVM_PAGE_SIZE,
-		};
+		/* Made anew each time: a callback may scribble on it. */
+		struct kvm_page p = kvm_page_at(va, &m,
+		    kd->ct->locate(kd, m.pa, &contig), base);
 		if (!cb(&p, arg))
 			return 0;
 	}

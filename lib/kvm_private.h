@@ -48,7 +48,28 @@ struct container {
 	int64_t (*locate)(const kvm_t *kd, kpaddr_t pa, uint64_t *contig);
 	int (*set_format)(kvm_t *kd, unsigned int mmuformat);
 	void (*info)(const kvm_t *kd, struct kvm_arm_info *in);
+	/* Optional: a faster kvm_walk_pages than translating every page. */
+	int (*walk)(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg,
+	    uint64_t base);
 };
+
+/* The struct kvm_page for a page at va: off is its payload offset or < 0. */
+static inline struct kvm_page
+kvm_page_at(kvaddr_t va, const struct pte_mapping *m, int64_t off,
+    uint64_t base)
+{
+	struct kvm_page p = {
+		.kp_version = KVM_PAGE_VERSION,
+		.kp_paddr = m->pa,
+		.kp_kmap_vaddr = va,
+		.kp_dmap_vaddr = 0,
+		.kp_prot = m->prot,
+		.kp_offset = off < 0 ? -1 : (off_t)(base + (uint64_t)off),
+		.kp_len = KVM_PAGE_SIZE,
+	};
+
+	return p;
+}
 
 extern const struct container container_minidump, container_elfcore;
 

@@ -347,6 +347,31 @@ minidump_locate(const kvm_t *kd, kpaddr_t pa, uint64_t *contig)
 	    (pa & KVM_PAGE_MASK));
 }
 
+/* The PTE array in order, decoded in place: no per-page calls but cb. */
+static int
+minidump_walk(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg, uint64_t base)
+{
+	const unsigned int esz = kd->fmt->entry_size;
+
+	for (uint64_t i = 0; i < kd->npte; i++) {
+		kvaddr_t va = kd->md.kernbase + i * KVM_PAGE_SIZE;
+		uint64_t entry = load_word(kd->ptes + i * esz, esz,
+		    kd->big_endian), contig;
+		struct pte_mapping m;
+		const char *why;
+
+		/* Most of a sparse kernel map is zero: no format maps it. */
+		if (entry == 0 ||
+		    pte_decode(kd->fmt, entry, va, &m, &why) != PTE_PAGE)
+			continue;
+		struct kvm_page p = kvm_page_at(va, &m,
+		    minidump_locate(kd, m.pa, &contig), base);
+		if (!cb(&p, arg))
+			return 0;
+	}
+	return 1;
+}
+
 static void
 minidump_info(const kvm_t *kd, struct kvm_arm_info *in)
 {
@@ -383,4 +408,5 @@ const struct container container_minidump = {
 	.locate = minidump_locate,
 	.set_format = minidump_set_format,
 	.info = minidump_info,
+	.walk = minidump_walk,
 };
