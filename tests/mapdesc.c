@@ -190,6 +190,9 @@ parse_line(struct mapdesc *d, char *line, const char *name, int lineno)
 			m->large |= !strcmp(w[i], "large");
 			m->xscale |= !strcmp(w[i], "xscale");
 			m->pxn |= !strcmp(w[i], "pxn");
+			m->section |= !strcmp(w[i], "section");
+			m->super |= !strcmp(w[i], "super");
+			m->block |= !strcmp(w[i], "block");
 		}
 	} else if (!strcmp(w[0], "pte") && d->nraws < MD_MAX) {
 		NEED(3);
@@ -231,7 +234,11 @@ parse_line(struct mapdesc *d, char *line, const char *name, int lineno)
 			free(qs);
 			return -1;
 		}
-	} else if (!strcmp(w[0], "pad_ptes")) { NEED(2); d->pad_ptes = (int)num(w[1]); }
+	} else if (!strcmp(w[0], "container")) { NEED(2); d->elf = !strcmp(w[1], "elf"); }
+	else if (!strcmp(w[0], "kernphys")) { NEED(2); d->kernphys = num(w[1]); }
+	else if (!strcmp(w[0], "ptpool")) { NEED(2); d->ptpool = num(w[1]); }
+	else if (!strcmp(w[0], "l1pa_va")) { NEED(2); d->l1pa_va = num(w[1]); }
+	else if (!strcmp(w[0], "pad_ptes")) { NEED(2); d->pad_ptes = (int)num(w[1]); }
 	else if (!strcmp(w[0], "no_dumpavail")) { NEED(2); d->no_dumpavail = (int)num(w[1]); }
 	else if (!strcmp(w[0], "bitmap_bytes")) { NEED(2); d->bitmap_bytes = (uint32_t)num(w[1]); }
 	else
@@ -306,6 +313,20 @@ mapdesc_parse(struct mapdesc *d, const char *text, const char *name)
 		struct md_sym *s = new_sym(d);
 		snprintf(s->name, sizeof(s->name), "msgbufp");
 		s->value = d->msgbufp;
+		s->kind = 'o';
+	}
+	if (d->elf && d->l1pa_va != 0) {
+		/* The root table's PA, where the kernel keeps it. */
+		unsigned char v[8];
+		unsigned n = mapdesc_entry_size(d);
+		for (unsigned i = 0; i < n; i++)
+			v[d->big_endian ? n - 1 - i : i] =
+			    (unsigned char)(d->ptpool >> (8 * i));
+		add_blob(d, d->l1pa_va, v, n, ".l1pa", 1);
+		struct md_sym *s = new_sym(d);
+		snprintf(s->name, sizeof(s->name), "%s",
+		    d->mmu == 3 ? "kernel_lpae_l1pa" : "kernel_l1pa");
+		s->value = d->l1pa_va;
 		s->kind = 'o';
 	}
 	build_segments(d);
@@ -398,6 +419,8 @@ mapdesc_pa_dumped(const struct mapdesc *d, uint64_t pa)
 
 	if (!mapdesc_pa_in_ranges(d, page))
 		return 0;
+	if (d->elf)		/* a full core holds every page of its ranges */
+		return 1;
 	for (size_t i = 0; i < d->ndumps; i++)
 		if (page - d->dumps[i].start < d->dumps[i].end - d->dumps[i].start)
 			return 1;

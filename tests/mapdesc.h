@@ -30,6 +30,18 @@
  *   no_dumpavail 1         version 2 header with dumpavailsize 0 (v1 layout)
  *   bitmap_bytes N         force the bitmap size (a multiple of 4)
  *
+ * A full ELF core (all of the physical ranges, and the kernel's own page
+ * tables) instead of a minidump:
+ *   container elf
+ *   kernphys PA            the kernel's physical load address (PT_DUMP_DELTA;
+ *                          kernbase maps to it)
+ *   ptpool PA              where the writer builds the page tables (keep maps
+ *                          away from the 2 MiB from there)
+ *   l1pa_va VA             the kernel variable holding the root table's PA
+ *                          (kernel_l1pa, or kernel_lpae_l1pa for lpae)
+ * and map flags: section (1 MiB, v4/v6), super (16 MiB supersection, v6),
+ * block (2 MiB, lpae), for the first-level (lpae: second-level) entries.
+ *
  * Every aligned 8-byte word of a dumped page holds its own physical address
  * as a little-endian 64-bit value, unless kdata, kernel_elf or the msgbuf
  * put other bytes there.
@@ -46,6 +58,7 @@ struct md_map {
 	uint64_t va, pa, size;
 	unsigned prot;		/* 1 r, 2 w, 4 x */
 	int nodump, large, xscale, pxn;
+	int section, super, block;	/* ELF cores: larger table entries */
 };
 
 struct md_raw {
@@ -95,6 +108,8 @@ struct mapdesc {
 	uint64_t msgbuf_va, msgbufp;
 	char kernel_elf[512];
 	int pad_ptes, no_dumpavail;
+	int elf;			/* container elf */
+	uint64_t kernphys, ptpool, l1pa_va;
 	uint32_t bitmap_bytes;
 	unsigned char msgsection[65536 + 4096];	/* msgbuf ring + struct */
 	struct md_seg *segs; size_t nsegs;

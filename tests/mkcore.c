@@ -220,6 +220,227 @@ write_core(const struct mapdesc *d, const char *path, struct mkcore_layout *lo)
 	return fclose(f) == 0 ? 0 : -1;
 }
 
+/* ---- full ELF core: all of physical memory and the kernel's tables ---- */
+
+/* Physical memory as the writer builds it: one buffer per range. */
+struct memory {
+	const struct mapdesc *d;
+	unsigned char *buf[MD_MAX];
+	uint64_t next_table;		/* bump allocator in the ptpool */
+};
+
+static unsigned char *
+mem_at(struct memory *mem, uint64_t pa, size_t len)
+{
+	for (size_t i = 0; i < mem->d->nphys; i++) {
+		const struct md_range *r = &mem->d->phys[i];
+		if (pa >= r->start && pa + len <= r->end)
+			return mem->buf[i] + (pa - r->start);
+	}
+	fprintf(stderr, "mkcore: page table at 0x%llx is outside the physical "
+	    "ranges\n", (unsigned long long)pa);
+	exit(1);
+}
+
+static uint64_t
+mem_get(struct memory *mem, uint64_t pa, unsigned size)
+{
+	const unsigned char *p = mem_at(mem, pa, size);
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < size; i++)
+		v |= (uint64_t)p[mem->d->big_endian ? size - 1 - i : i] << (8 * i);
+	return v;
+}
+
+static void
+mem_put(struct memory *mem, uint64_t pa, unsigned size, uint64_t v)
+{
+	if (size == 8)
+		put64(mem_at(mem, pa, 8), v, mem->d->big_endian);
+	else
+		put32(mem_at(mem, pa, 4), (uint32_t)v, mem->d->big_endian);
+}
+
+/* A zeroed table of len bytes (aligned to len) from the pool. */
+static uint64_t
+new_table(struct memory *mem, uint64_t len)
+{
+	uint64_t pa = (mem->next_table + len - 1) & ~(len - 1);
+
+	memset(mem_at(mem, pa, (size_t)len), 0, (size_t)len);
+	mem->next_table = pa + len;
+	return pa;
+}
+
+/*
+ * The table an entry of the level above points to, made on first use.
+ * link is the type bits of a table entry; mask the address bits.
+ */
+static uint64_t
+table_below(struct memory *mem, uint64_t entry_pa, unsigned esize,
+    uint64_t len, uint64_t link, uint64_t mask)
+{
+	uint64_t e = mem_get(mem, entry_pa, esize);
+
+	if (e == 0) {
+		e = new_table(mem, len) | link;
+		mem_put(mem, entry_pa, esize, e);
+	}
+	return e & mask;
+}
+
+/* The leaf entry's address for va, building the path down to it. */
+static uint64_t
+leaf_slot(struct memory *mem, uint64_t va)
+{
+	const struct mapdesc *d = mem->d;
+
+	if (d->mmu == 3) {
+		uint64_t l2 = table_below(mem, d->ptpool + (va >> 30) * 8, 8,
+		    4096, 3, 0xfffffff000ull);
+		uint64_t l3 = table_below(mem, l2 + (va >> 21 & 511) * 8, 8,
+		    4096, 3, 0xfffffff000ull);
+		return l3 + (va >> 12 & 511) * 8;
+	}
+	return table_below(mem, d->ptpool + (va >> 20) * 4, 4, 1024, 1,
+	    0xfffffc00) + (va >> 12 & 255) * 4;
+}
+
+/* A first-level (lpae: second-level) entry mapping a large region. */
+static void
+put_large(struct memory *mem, const struct md_map *m, uint64_t off)
+{
+	const struct mapdesc *d = mem->d;
+	uint64_t va = m->va + off, pa = m->pa + off;
+	int w = m->prot & 2, x = m->prot & 4;
+
+	if (d->mmu == 3) {
+		uint64_t l2 = table_below(mem, d->ptpool + (va >> 30) * 8, 8,
+		    4096, 3, 0xfffffff000ull);
+		mem_put(mem, l2 + (va >> 21 & 511) * 8, 8,
+		    (pa & 0xffffe00000ull) | 1 | 0x400 | (w ? 0 : 0x80) |
+		    (x ? 0 : 1ull << 54));
+	} else if (d->mmu == 1) {
+		mem_put(mem, d->ptpool + (va >> 20) * 4, 4,
+		    (pa & 0xfff00000) | 2 | (w ? 1 << 10 : 2 << 10));
+	} else {
+		mem_put(mem, d->ptpool + (va >> 20) * 4, 4,
+		    (pa & (m->super ? 0xff000000 : 0xfff00000)) | 2 |
+		    (m->super ? 1 << 18 : 0) | (w ? 0 : 1 << 13) |
+		    (x ? 0 : 1 << 4));
+	}
+}
+
+static void
+build_tables(struct memory *mem)
+{
+	const struct mapdesc *d = mem->d;
+	uint64_t root_len = d->mmu == 3 ? 4096 : 16384;
+
+	mem->next_table = d->ptpool;
+	new_table(mem, root_len);
+	for (size_t i = 0; i < d->nmaps; i++) {
+		const struct md_map *m = &d->maps[i];
+		uint64_t step = m->block ? 0x200000 : m->section || m->super ?
+		    0x100000 : PG;
+		for (uint64_t off = 0; off < m->size; off += step) {
+			if (step != PG)
+				put_large(mem, m, off);
+			else
+				mem_put(mem, leaf_slot(mem, m->va + off),
+				    mapdesc_entry_size(d), encode(d, m, m->pa + off));
+		}
+	}
+	for (size_t i = 0; i < d->nraws; i++)
+		mem_put(mem, leaf_slot(mem, d->raws[i].va), mapdesc_entry_size(d),
+		    d->raws[i].value);
+}
+
+static void
+put_phdr(unsigned char *p, uint32_t type, uint64_t off, uint64_t va,
+    uint64_t pa, uint64_t size, int be)
+{
+	put32(p, type, be);
+	put32(p + 4, (uint32_t)off, be);
+	put32(p + 8, (uint32_t)va, be);
+	put32(p + 12, (uint32_t)pa, be);
+	put32(p + 16, (uint32_t)size, be);
+	put32(p + 20, (uint32_t)size, be);
+	put32(p + 24, 4, be);		/* PF_R */
+	put32(p + 28, PG, be);
+}
+
+static int
+write_elfcore(const struct mapdesc *d, const char *path,
+    struct mkcore_layout *lo)
+{
+	struct memory mem = { .d = d };
+	unsigned char hdr[PG] = { 0 };
+	size_t nph = d->nphys + 1;
+	int be = d->big_endian;
+	uint64_t off = PG;
+	FILE *f;
+
+	for (size_t i = 0; i < d->nphys; i++) {
+		uint64_t len = d->phys[i].end - d->phys[i].start;
+		if (d->phys[i].end > (1ull << 32)) {
+			fprintf(stderr, "mkcore: an ELF32 core cannot hold physical "
+			    "addresses above 4 GiB\n");
+			return -1;
+		}
+		mem.buf[i] = malloc(len);
+		for (uint64_t pa = d->phys[i].start; pa < d->phys[i].end; pa += PG) {
+			unsigned char page[PG];
+			fill_page(d, pa, page);
+			memcpy(mem.buf[i] + (pa - d->phys[i].start), page,
+			    d->phys[i].end - pa < PG ? d->phys[i].end - pa : PG);
+		}
+	}
+	build_tables(&mem);
+
+	memcpy(hdr, "\177ELF", 4);
+	hdr[4] = 1;			/* ELFCLASS32 */
+	hdr[5] = be ? 2 : 1;
+	hdr[6] = 1;
+	hdr[7] = 9;			/* FreeBSD */
+	hdr[be ? 17 : 16] = 4;		/* ET_CORE */
+	hdr[be ? 19 : 18] = 40;		/* EM_ARM */
+	put32(hdr + 20, 1, be);
+	put32(hdr + 28, 52, be);	/* e_phoff */
+	hdr[be ? 41 : 40] = 52;		/* e_ehsize */
+	hdr[be ? 43 : 42] = 32;		/* e_phentsize */
+	hdr[be ? 45 : 44] = (unsigned char)nph;
+	for (size_t i = 0; i < d->nphys; i++) {
+		uint64_t len = d->phys[i].end - d->phys[i].start;
+		put_phdr(hdr + 52 + i * 32, 1, off, d->phys[i].start,
+		    d->phys[i].start, len, be);
+		off += (len + PG - 1) & ~(PG - 1);
+	}
+	put_phdr(hdr + 52 + d->nphys * 32, 0x6fb5d000, 0, d->kernbase,
+	    d->kernphys, 0, be);
+	f = fopen(path, "wb");
+	if (f == NULL) {
+		perror(path);
+		return -1;
+	}
+	write_all(f, hdr, PG);
+	lo->data_off = PG;
+	lo->pages = 0;
+	for (size_t i = 0; i < d->nphys; i++) {
+		uint64_t len = d->phys[i].end - d->phys[i].start;
+		static const unsigned char zero[PG];
+		write_all(f, mem.buf[i], len);
+		write_all(f, zero, (size_t)(((len + PG - 1) & ~(PG - 1)) - len));
+		lo->pages += len / PG;
+		free(mem.buf[i]);
+	}
+	lo->file_size = (uint64_t)ftell(f);
+	lo->ptes_off = 0;
+	lo->nbits = 0;
+	return fclose(f) == 0 ? 0 : -1;
+}
+
 /* ---- kernel ELF ---- */
 
 static int
@@ -435,7 +656,8 @@ mkcore_write(const struct mapdesc *d, const char *core, const char *kernel,
 {
 	struct mkcore_layout lo = { 0 };
 
-	if (core != NULL && write_core(d, core, &lo) != 0)
+	if (core != NULL && (d->elf ? write_elfcore(d, core, &lo) :
+	    write_core(d, core, &lo)) != 0)
 		return -1;
 	if (kernel != NULL && write_kernel(d, kernel) != 0)
 		return -1;
