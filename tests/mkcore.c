@@ -612,8 +612,9 @@ write_manifest(const struct mapdesc *d, const char *path,
 		return -1;
 	}
 	fprintf(f, "# expected facts, written by mkcore from the description\n");
-	fprintf(f, "version %u\nmmuformat %u\nbig_endian %d\n", d->version,
-	    d->mmu, d->big_endian);
+	/* A full ELF core has neither a minidump version nor a format tag. */
+	fprintf(f, "version %u\nmmuformat %u\nbig_endian %d\n",
+	    d->elf ? 0 : d->version, d->elf ? 0 : d->mmu, d->big_endian);
 	fprintf(f, "kernbase 0x%llx\nkva_end 0x%llx\n",
 	    (unsigned long long)d->kernbase,
 	    (unsigned long long)(d->kernbase + d->kva_size));

@@ -98,6 +98,28 @@ check_dump_header(struct check *k)
 		    (unsigned long long)in->stored_size);
 }
 
+/*
+ * A full ELF core has no minidump header, bitmap or page-data layout to
+ * check: only its size, and (below) its pages.
+ */
+static void
+check_elfcore(struct check *k)
+{
+	const struct kvm_arm_info *in = &k->c->info;
+
+	if (in->truncated)
+		add(&k->problems, "truncated", "the file has %llu bytes, its "
+		    "segments need %llu: %llu of %llu pages are missing",
+		    (unsigned long long)in->file_size,
+		    (unsigned long long)in->expected_size,
+		    (unsigned long long)(in->pages_dumped - in->pages_present),
+		    (unsigned long long)in->pages_dumped);
+	add(&k->notes, "header", "a full ELF core: the kernel's %s page "
+	    "tables are walked from its root table%s", in->mmuformat_name,
+	    in->mmuformat_used == KVM_ARM_MMU_V6 ? " (use --mmu v4 for an "
+	    "ARMv4/v5 kernel)" : "");
+}
+
 static void
 check_header(struct check *k)
 {
@@ -311,8 +333,12 @@ cmd_check(struct cli *c)
 	memset(&k, 0, sizeof(k));
 	k.c = c;
 	check_dump_header(&k);
-	check_header(&k);
-	check_size(&k);
+	if (strcmp(k.c->info.container, "minidump") == 0) {
+		check_header(&k);
+		check_size(&k);
+	} else {
+		check_elfcore(&k);
+	}
 	check_pages(&k);
 	return report(&k);
 }

@@ -40,6 +40,12 @@ whole_file_size(const struct cli *c)
 
 #define KEY "%-20s"
 
+static int
+is_minidump(const struct kvm_arm_info *in)
+{
+	return strcmp(in->container, "minidump") == 0;
+}
+
 /*
  * A header text field on one line: the kernel's version string ends in a
  * newline and may hold several lines; bytes that are not printable are
@@ -71,6 +77,41 @@ put_line(const char *key, const char *s)
 	putchar('\n');
 }
 
+/*
+ * A full ELF core: all of physical memory in segments, the kernel's own
+ * page tables; none of a minidump's sections.
+ */
+static void
+info_elfcore(const struct cli *c)
+{
+	const struct kvm_arm_info *in = &c->info;
+	uint64_t whole = whole_file_size(c);
+
+	printf(KEY "%s (a full dump: all physical memory)\n", "container:",
+	    in->container);
+	printf(KEY "%s page tables, walked from the kernel's root table\n",
+	    "page tables:", in->mmuformat_name);
+	printf(KEY "%s-endian (from the %s)\n", "byte order:",
+	    in->big_endian ? "big" : "little", in->byte_order_source);
+	printf(KEY "0x%08llx-0x%08llx\n", "KVA range:",
+	    (unsigned long long)in->kernbase, (unsigned long long)in->kva_end);
+	printf(KEY "%llu", "pages:", (unsigned long long)in->pages_dumped);
+	if (in->pages_present != in->pages_dumped)
+		printf(" (only %llu in the file)",
+		    (unsigned long long)in->pages_present);
+	putchar('\n');
+	for (size_t i = 0; i < in->nranges; i++)
+		printf(KEY "0x%08llx-0x%08llx\n", i == 0 ? "memory segments:" :
+		    "", (unsigned long long)in->ranges[i].start,
+		    (unsigned long long)in->ranges[i].end);
+	printf(KEY "%llu bytes", "file size:", (unsigned long long)whole);
+	if (whole != in->file_size)
+		printf(" (the dump itself: %llu)",
+		    (unsigned long long)in->file_size);
+	putchar('\n');
+	printf(KEY "%s\n", "truncated:", in->truncated ? "yes" : "no");
+}
+
 static void
 info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 {
@@ -100,6 +141,10 @@ info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 		printf(KEY "%llu bytes at offset %llu\n", "payload:",
 		    (unsigned long long)in->file_size,
 		    (unsigned long long)in->payload_offset);
+	}
+	if (!is_minidump(in)) {
+		info_elfcore(c);
+		return;
 	}
 	printf(KEY "%s version %u", "container:", in->container, in->version);
 	if (in->layout_version != in->version)
