@@ -1,7 +1,7 @@
 /*
  * fuzz_core.c: libFuzzer target: arbitrary bytes as the core file.
  *
- * Open (no kernel ELF), then use the handle the way a debugger does: reads
+ * Open (no kernel ELF; a resolver for full cores), then use the handle the way a debugger does: reads
  * at kernbase, at the end of the PTE array and at addresses taken from the
  * input's last bytes, translations, the page walk, the message buffer and
  * the facts; then close.  Besides the sanitizers, the target checks the
@@ -51,6 +51,28 @@ walk_cb(struct kvm_page *p, void *arg)
 	return ++*n < (1u << 20);	/* a full 4 GiB KVA has 1M pages */
 }
 
+/*
+ * Full ELF cores need symbols to find their page tables: a resolver stands
+ * in for the kernel, with the values fuzz/seeds/elfcore-*.desc use.  The
+ * input's last byte decides whether the kernel looks like an LPAE one.
+ */
+static int lpae;
+
+static int
+resolver(const char *name, kvaddr_t *value)
+{
+	if (strcmp(name, "kernel_l1pa") == 0 ||
+	    (lpae && strcmp(name, "kernel_lpae_l1pa") == 0))
+		*value = 0xc0001100;
+	else if (strcmp(name, "kernbase") == 0)
+		*value = 0xc0000000;
+	else if (strcmp(name, "physaddr") == 0)
+		*value = 0;
+	else
+		return -1;
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -63,7 +85,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kvm_t *kd;
 
 	err[0] = '\0';
-	kd = kvm_open2(NULL, path, O_RDONLY, err, NULL);
+	lpae = size > 0 && (data[size - 1] & 1);
+	kd = kvm_open2(NULL, path, O_RDONLY, err, resolver);
 	if (kd == NULL) {
 		if (err[0] == '\0' || strstr(err, path) == NULL)
 			abort();	/* an error must say which file */

@@ -244,8 +244,12 @@ kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg)
 		struct xlat_fail f;
 		uint64_t contig;
 
-		if (!kd->ct->translate(kd, va, &m, &f))
+		f.skip_to = 0;
+		if (!kd->ct->translate(kd, va, &m, &f)) {
+			if (f.skip_to > va + KVM_PAGE_SIZE)
+				va = f.skip_to - KVM_PAGE_SIZE;
 			continue;
+		}
 		/* Made anew each time: a callback may scribble on it. */
 		struct kvm_page p = kvm_page_at(va, &m,
 		    kd->ct->locate(kd, m.pa, &contig), base);

@@ -29,6 +29,7 @@ struct xlat_fail {
 	uint64_t entry, entry_pa;	/* XF_ENTRY, XF_TABLE */
 	unsigned int level;		/* XF_TABLE: 1-based */
 	const char *why;
+	kvaddr_t skip_to;		/* VAs below this fail alike (or 0) */
 };
 
 /*
