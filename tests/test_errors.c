@@ -162,6 +162,56 @@ addresses(void)
 	kvm_close(kd);
 }
 
+/* Full ELF cores: what they need, and what a broken one says. */
+static void
+elfcores(void)
+{
+	static const char desc[] =
+	    "container elf\nkva_size 0x40000000\nkernphys 0\nptpool 0x10000\n"
+	    "l1pa_va 0xc0001100\nphys 0 0x20000\n"
+	    "map 0xc0000000 0 0x10000 rw\nmap 0xc0100000 0x100000 0x1000 rw\n";
+	char ecore[256], ekernel[256], err[_POSIX2_LINE_MAX], cut[300];
+	struct kvm_arm_info in;
+	struct mkcore_layout elo;
+	unsigned char b[8];
+	kvm_t *kd;
+
+	if (fixture_make("elf", desc, ecore, ekernel, &elo) != 0) {
+		check(0, "ELF core fixture");
+		return;
+	}
+	refused("an ELF core without its kernel", NULL, ecore,
+	    "needs its kernel");
+	refused("an ELF core with a kernel lacking kernel_l1pa", kernel, ecore,
+	    "no symbol kernel_l1pa");
+	snprintf(cut, sizeof(cut), "%s/elf-phdr.core", harness_tmpdir());
+	fixture_copy(ecore, cut, -1);
+	fixture_patch32(cut, 28, 0xfffff000, 0);	/* e_phoff */
+	refused("ELF core program headers past the end", ekernel, cut,
+	    "program headers");
+	fixture_copy(ecore, cut, -1);
+	fixture_patch32(cut, 52 + 16, 0, 0);		/* the only PT_LOAD: empty */
+	refused("an ELF core without memory", ekernel, cut, "no PT_LOAD");
+	/* kernel_l1pa's value (at PA 0x1100, file offset 0x2100) off in space. */
+	fixture_copy(ecore, cut, -1);
+	fixture_patch32(cut, 0x1000 + 0x1100, 0x7ff00000, 0);
+	kd = kvm_open2(ekernel, cut, O_RDONLY, err, NULL);
+	check(kd != NULL && kvm_read2(kd, 0xc0000000, b, 4) == -1 &&
+	    strstr(kvm_geterr(kd), "level-1 page-table entry at physical "
+	    "address 0x7ff03000 is not in the ELF core") != NULL,
+	    "a root table outside the core: %s", kd ? kvm_geterr(kd) : err);
+	kvm_close(kd);
+	/* Cut in its memory: the pages before the cut still read. */
+	fixture_copy(ecore, cut, 0x1000 + 0x18000);
+	kd = kvm_open2(ekernel, cut, O_RDONLY, err, NULL);
+	check(kd != NULL && kvm_arm_info(kd, &in) == 0 && in.truncated &&
+	    in.pages_present == 0x18 && kvm_read2(kd, 0xc0000ff8, b, 8) == 8 &&
+	    kvm_read2(kd, 0xc0100000, b, 4) == -1 &&
+	    strstr(kvm_geterr(kd), "outside the dump's physical ranges") != NULL,
+	    "a cut ELF core reads what it holds: %s", kd ? kvm_geterr(kd) : err);
+	kvm_close(kd);
+}
+
 int
 main(void)
 {
@@ -172,5 +222,6 @@ main(void)
 	files();
 	header_fields();
 	addresses();
+	elfcores();
 	return harness_status();
 }
