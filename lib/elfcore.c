@@ -205,17 +205,11 @@ find_root(kvm_t *kd, struct elfcore *ec, const struct pt_desc *desc)
 	return 0;
 }
 
+/* kvm_arm_set_mmuformat has checked the tag is known. */
 static int
 elfcore_set_format(kvm_t *kd, unsigned int mmuformat)
 {
-	const struct pt_desc *desc = pt_desc_for(mmuformat);
-
-	if (desc == NULL) {
-		kvm_err(kd, "unknown mmuformat %u (1 v4, 2 v6/v7, 3 LPAE)",
-		    mmuformat);
-		return -1;
-	}
-	return find_root(kd, kd->ec, desc);
+	return find_root(kd, kd->ec, pt_desc_for(mmuformat));
 }
 
 static int

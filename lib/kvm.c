@@ -262,6 +262,11 @@ kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg)
 int
 kvm_arm_set_mmuformat(kvm_t *kd, unsigned int mmuformat)
 {
+	if (pte_format_for(mmuformat) == NULL) {
+		kvm_err(kd, "unknown mmuformat %u (1 v4, 2 v6/v7, 3 LPAE)",
+		    mmuformat);
+		return -1;
+	}
 	return kd->ct->set_format(kd, mmuformat);
 }
 

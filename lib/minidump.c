@@ -235,17 +235,11 @@ set_format(kvm_t *kd, const struct pte_format *fmt)
 	return 0;
 }
 
+/* kvm_arm_set_mmuformat has checked the tag is known. */
 static int
 minidump_set_format(kvm_t *kd, unsigned int mmuformat)
 {
-	const struct pte_format *fmt = pte_format_for(mmuformat);
-
-	if (fmt == NULL) {
-		kvm_err(kd, "unknown mmuformat %u (1 v4, 2 v6/v7, 3 LPAE)",
-		    mmuformat);
-		return -1;
-	}
-	return set_format(kd, fmt);
+	return set_format(kd, pte_format_for(mmuformat));
 }
 
 static int
