@@ -34,8 +34,9 @@ payload_start(const struct kvm_arm_dumpheader *dh)
 }
 
 /*
- * What the file is: step over a dump-device header and gzip, then insist
- * on a minidump, or say as precisely as we can what it is instead.
+ * What the file is: step over a dump-device header and gzip, then pick the
+ * container (a minidump or a full ELF core), or say as precisely as we can
+ * what the file is instead.
  */
 static int
 identify_core(kvm_t *kd)

@@ -1,9 +1,10 @@
 /*
  * kvm_private.h: the handle behind kvm_t and the pieces it is made of.
  *
- * Data flows: source (the file's bytes) -> container (minidump: sections,
- * page map) -> PTE format (one entry -> PA, size, prot) -> the public calls
- * in kvm.c.  Symbols come from the kernel ELF (symtab.c).
+ * Data flows: source (the file's bytes, maybe gzip) -> container (a
+ * minidump's sections and page map, or a full ELF core's segments and the
+ * kernel's own tables) -> PTE formats (one entry -> PA, size, prot) -> the
+ * public calls in kvm.c.  Symbols come from the kernel ELF (symtab.c).
  */
 #ifndef KVM_ARM_PRIVATE_H
 #define KVM_ARM_PRIVATE_H
