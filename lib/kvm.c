@@ -88,7 +88,7 @@ translate(kvm_t *kd, kvaddr_t va, struct xlat *x)
 static uint64_t
 file_base(const kvm_t *kd)
 {
-	return kd->src.gz != NULL ? 0 : kd->src.base;
+	return strcmp(kd->src.compression, "none") != 0 ? 0 : kd->src.base;
 }
 
 /* The reason a translated page has no data, in kd->errbuf. */
@@ -298,8 +298,8 @@ kvm_arm_info(kvm_t *kd, struct kvm_arm_info *in)
 	in->file_size = kd->src.size;
 	in->truncated = kd->src.size < in->expected_size;
 	in->payload_offset = kd->src.base;
-	in->compression = kd->src.gz != NULL ? "gzip" : "none";
-	in->stored_size = kd->src.raw_size;
+	in->compression = kd->src.compression;
+	in->stored_size = kd->src.stored_size;
 	return 0;
 }
 

@@ -11,13 +11,17 @@
 
 #include "kvm_private.h"
 
-/* Turn the payload into its gzip stream's output; 0, or -1 and the error. */
+/*
+ * Turn the payload into its uncompressed bytes (1 gzip, 2 zstd, as the
+ * dump-device header numbers them); 0, or -1 and the error.
+ */
 static int
-use_gzip(kvm_t *kd)
+uncompress(kvm_t *kd, unsigned int method)
 {
-	char why[256];
+	char why[512];
 
-	if (source_use_gzip(&kd->src, why, sizeof(why)) != 0) {
+	if ((method == 1 ? source_use_gzip : source_use_zstd)(&kd->src, why,
+	    sizeof(why)) != 0) {
 		kvm_err(kd, "%s: %s", kd->corefile, why);
 		return -1;
 	}
@@ -34,9 +38,9 @@ payload_start(const struct kvm_arm_dumpheader *dh)
 }
 
 /*
- * What the file is: step over a dump-device header and gzip, then pick the
- * container (a minidump or a full ELF core), or say as precisely as we can
- * what the file is instead.
+ * What the file is: step over a dump-device header and compression, then
+ * pick the container (a minidump or a full ELF core), or say as precisely
+ * as we can what the file is instead.
  */
 static int
 identify_core(kvm_t *kd)
@@ -60,17 +64,21 @@ identify_core(kvm_t *kd)
 		/* The kernel pads the header to a block of the dump device. */
 		source_set_payload(&kd->src, payload_start(&kd->dh),
 		    kd->dh.dumplength);
-		if (kd->dh.compression > 1) {
-			kvm_err(kd, "%s: the dump is compressed with %s, which "
-			    "this version does not read", kd->corefile,
-			    kd->dh.compression == 2 ? "zstd" : "an unknown method");
+		if (kd->dh.compression > 2) {
+			kvm_err(kd, "%s: the dump is compressed with unknown "
+			    "method %u", kd->corefile, kd->dh.compression);
 			return -1;
 		}
-		if (kd->dh.compression == 1 && use_gzip(kd) != 0)
+		if (kd->dh.compression != 0 &&
+		    uncompress(kd, kd->dh.compression) != 0)
 			return -1;
 		n = source_read(&kd->src, 0, b, sizeof(b));
 	} else if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
-		if (use_gzip(kd) != 0)
+		if (uncompress(kd, 1) != 0)
+			return -1;
+		n = source_read(&kd->src, 0, b, sizeof(b));
+	} else if (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0) {
+		if (uncompress(kd, 2) != 0)
 			return -1;
 		n = source_read(&kd->src, 0, b, sizeof(b));
 	}
@@ -91,9 +99,6 @@ identify_core(kvm_t *kd)
 	if (n >= 4 && memcmp(b, "\177ELF", 4) == 0)
 		kvm_err(kd, "%s: an ELF file but not a crash dump (are the "
 		    "kernel and core swapped?)", kd->corefile);
-	else if (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0)
-		kvm_err(kd, "%s: zstd-compressed, which this version does not "
-		    "read; decompress it first (zstd -d)", kd->corefile);
 	else
 		kvm_err(kd, "%s: not a FreeBSD/arm crash dump (unknown magic)",
 		    kd->corefile);

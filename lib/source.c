@@ -37,7 +37,8 @@ source_open(struct source *src, const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	src->file_size = (uint64_t)st.st_size;
-	src->size = src->raw_size = src->file_size;
+	src->size = src->raw_size = src->stored_size = src->file_size;
+	src->compression = "none";
 	if ((uint64_t)(size_t)src->file_size == src->file_size) {
 		void *m = mmap(NULL, (size_t)src->file_size, PROT_READ,
 		    MAP_PRIVATE, src->fd, 0);
@@ -72,7 +73,7 @@ source_set_payload(struct source *src, uint64_t base, uint64_t size)
 	if (size > src->file_size - base)
 		size = src->file_size - base;
 	src->base = base;
-	src->size = src->raw_size = size;
+	src->size = src->raw_size = src->stored_size = size;
 }
 
 int
@@ -84,6 +85,7 @@ source_use_gzip(struct source *src, char *err, size_t errlen)
 	if (src->gz == NULL)
 		return -1;
 	src->size = size;
+	src->compression = "gzip";
 	return 0;
 }
 

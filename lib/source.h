@@ -24,6 +24,8 @@ struct source {
 	uint64_t raw_size;		/* bytes of payload in the file */
 	struct gz *gz;			/* non-NULL: the payload is gzip */
 	uint64_t size;			/* bytes of (uncompressed) payload */
+	const char *compression;	/* "none", "gzip" or "zstd" */
+	uint64_t stored_size;		/* bytes of payload as stored */
 };
 
 /* Returns 0, or -1 with a one-line reason (naming path) in err. */
@@ -33,6 +35,11 @@ void source_close(struct source *src);
 void source_set_payload(struct source *src, uint64_t base, uint64_t size);
 /* Read the payload as a gzip stream from now on.  0, or -1 and err. */
 int source_use_gzip(struct source *src, char *err, size_t errlen);
+/*
+ * Decompress a zstd payload into a temporary file and read that from now
+ * on (source_zstd.c).  0, or -1 and err.
+ */
+int source_use_zstd(struct source *src, char *err, size_t errlen);
 /*
  * Copy up to len payload bytes from off.  Returns the bytes copied (fewer
  * at the end of the payload, 0 past it) or -1 on an I/O error.

@@ -74,8 +74,8 @@ files(void)
 	refused("a kernel as the core", kernel, kernel, "not a crash dump");
 	refused("a gzip header with no stream behind it", kernel,
 	    text_file("gz", "\x1f\x8b\x08\x00rest"), "gzip");
-	refused("zstd core", kernel, text_file("zst", "\x28\xb5\x2f\xfdrest"),
-	    "zstd-compressed");
+	refused("a zstd magic with no frame behind it", kernel,
+	    text_file("zst", "\x28\xb5\x2f\xfdrest"), "zstd");
 	refused("a non-ARM kernel", "/bin/sh", core, "not a 32-bit ARM kernel");
 	refused("a text file as kernel", text_file("kern.txt", "not elf"), core,
 	    "not an ELF file");

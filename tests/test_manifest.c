@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "harness.h"
 #include "kvm_arm.h"
@@ -123,7 +124,8 @@ check_fixture(const char *name, const char *core_path)
 			note(&facts, (unsigned long long)in.page_data_rounded == x, line);
 		else if (!strcmp(key, "file_size"))
 			note(&facts, in.file_size == x && !in.truncated &&
-			    strcmp(in.compression, core_path ? "gzip" : "none") == 0,
+			    strcmp(in.compression, core_path == NULL ? "none" :
+			    strstr(core_path, ".zst") ? "zstd" : "gzip") == 0,
 			    line);
 		else if (!strcmp(key, "msgbuf_size"))
 			note(&facts, in.msgbuf_size == x, line);
@@ -197,6 +199,41 @@ gzip_file(const char *dir, const char *name, const char *out)
 	return gzclose(z) == Z_OK ? 0 : -1;
 }
 
+/* Write dir/name.core zstd-compressed to out, in one frame. */
+static int
+zstd_file(const char *dir, const char *name, const char *out)
+{
+	char path[512];
+	FILE *f;
+	long n;
+	void *in, *z;
+	size_t zlen, cap;
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s/%s.core", dir, name);
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	in = malloc((size_t)n);
+	cap = ZSTD_compressBound((size_t)n);
+	z = malloc(cap);
+	if (in != NULL && z != NULL && fread(in, 1, (size_t)n, f) == (size_t)n) {
+		zlen = ZSTD_compress(z, cap, in, (size_t)n, 3);
+		FILE *o = fopen(out, "wb");
+		if (!ZSTD_isError(zlen) && o != NULL &&
+		    fwrite(z, 1, zlen, o) == zlen)
+			rc = 0;
+		if (o != NULL)
+			fclose(o);
+	}
+	fclose(f);
+	free(in);
+	free(z);
+	return rc;
+}
+
 int
 main(void)
 {
@@ -224,6 +261,12 @@ main(void)
 			check_fixture(label, gz);
 		else
 			check(0, "%s: compress a copy", name);
+		snprintf(gz, sizeof(gz), "%s/%s.core.zst", harness_tmpdir(), name);
+		snprintf(label, sizeof(label), "%s.core.zst", name);
+		if (zstd_file(DIR_FIXTURES, name, gz) == 0)
+			check_fixture(label, gz);
+		else
+			check(0, "%s: compress a copy with zstd", name);
 		seen++;
 	}
 	closedir(dir);

@@ -3,14 +3,14 @@
 # missing; as root, or through sudo), then run `make` with the arguments
 # given: `sh tools/setup.sh demo` is the README's first command.
 set -eu
-need="make gcc libelf-dev zlib1g-dev pkg-config"
+need="make gcc libelf-dev zlib1g-dev libzstd-dev pkg-config"
 missing=
 for p in $need; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
 	if ! command -v apt-get >/dev/null 2>&1; then
-		echo "setup: please install:$missing (libelf and zlib headers, pkg-config)" >&2
+		echo "setup: please install:$missing (libelf, zlib and zstd headers, pkg-config)" >&2
 		exit 1
 	fi
 	sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo

@@ -1,11 +1,13 @@
 /*
- * test_gzip.c: gzip-compressed cores read at random, in sequence, cut
- * short, corrupted, behind a dump-device header, and so compressible that
- * the index must thin its restart points.  Expected bytes come from the
- * mapping description.
+ * test_compressed.c: gzip-compressed cores read at random, in sequence,
+ * cut short, corrupted, behind a dump-device header, and so compressible
+ * that the index must thin its restart points; zstd-compressed ones read,
+ * cut short, corrupted and behind a dump-device header.  Expected bytes
+ * come from the mapping description.
  */
 #include <string.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "fixture.h"
 #include "kvm_arm.h"
@@ -204,6 +206,96 @@ thinned_index(void)
 		kvm_close(kd);
 }
 
+/* The core in one zstd frame, written to dst after an optional prefix. */
+static long
+zstd_to(const char *src, const char *dst, const unsigned char *prefix,
+    size_t plen)
+{
+	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+	size_t n, cap, zlen;
+	void *buf, *z;
+	long len;
+
+	fseek(in, 0, SEEK_END);
+	len = ftell(in);
+	rewind(in);
+	buf = malloc((size_t)len);
+	cap = ZSTD_compressBound((size_t)len);
+	z = malloc(cap);
+	n = fread(buf, 1, (size_t)len, in);
+	zlen = ZSTD_compress(z, cap, buf, n, 1);
+	if (prefix != NULL)
+		fwrite(prefix, 1, plen, out);
+	fwrite(z, 1, zlen, out);
+	fclose(out);
+	fclose(in);
+	free(buf);
+	free(z);
+	return (long)zlen;
+}
+
+static void
+zstd_cores(void)
+{
+	char path[300], cut[300], err[_POSIX2_LINE_MAX];
+	struct kvm_arm_dumpheader dh;
+	struct kvm_arm_info in;
+	unsigned char h[512] = { 0 }, b[8];
+	uint32_t parity = 0;
+	long zlen;
+	kvm_t *kd;
+
+	snprintf(path, sizeof(path), "%s/big.core.zst", harness_tmpdir());
+	zlen = zstd_to(core, path, NULL, 0);
+	kd = kvm_open2(kernel, path, O_RDONLY, err, NULL);
+	check(kd != NULL && kvm_arm_info(kd, &in) == 0 &&
+	    strcmp(in.compression, "zstd") == 0 && in.stored_size == (uint64_t)zlen &&
+	    !in.truncated && random_reads(kd, 1000) == 0,
+	    "a zstd core: 1000 random reads%s%s", kd ? "" : ": ", kd ? "" : err);
+	kvm_close(kd);
+
+	snprintf(cut, sizeof(cut), "%s/cut.core.zst", harness_tmpdir());
+	fixture_copy(path, cut, zlen / 2);
+	kd = kvm_open2(kernel, cut, O_RDONLY, err, NULL);
+	check(kd != NULL && kvm_arm_info(kd, &in) == 0 && in.truncated &&
+	    in.pages_present > 0 && in.pages_present < in.pages_dumped &&
+	    kvm_read2(kd, 0xc0000000, b, 8) == 8 &&
+	    kvm_read2(kd, 0xc17ff000, b, 8) == 0,
+	    "half a zstd core reads what it holds%s%s", kd ? "" : ": ",
+	    kd ? "" : err);
+	kvm_close(kd);
+
+	fixture_copy(path, cut, -1);
+	/* The frame header after the magic: its reserved bit set. */
+	fixture_patch(cut, 4, "\xff\xff\xff\xff\xff\xff\xff\xff", 8);
+	kd = kvm_open2(kernel, cut, O_RDONLY, err, NULL);
+	check(kd == NULL && strstr(err, "zstd") != NULL && strstr(err, cut) != NULL,
+	    "corrupt zstd data: %s", kd ? "opened" : err);
+	kvm_close(kd);
+
+	/* Behind a dump-device header saying compression 2. */
+	memcpy(h, "FreeBSD Kernel Dump", 20);
+	memcpy(h + 20, "armv7", 5);
+	h[35] = 4;
+	h[39] = 1;
+	h[495] = 2;
+	snprintf(path, sizeof(path), "%s/dev.zst.dump", harness_tmpdir());
+	zlen = zstd_to(core, path, h, 512);
+	for (int i = 0; i < 8; i++)
+		h[40 + i] = (unsigned char)((uint64_t)zlen >> (56 - 8 * i));
+	for (int i = 0; i < 508; i += 4)
+		parity ^= (uint32_t)h[i] << 24 | h[i + 1] << 16 | h[i + 2] << 8 | h[i + 3];
+	for (int i = 0; i < 4; i++)
+		h[508 + i] = (unsigned char)(parity >> (24 - 8 * i));
+	fixture_patch(path, 0, h, 512);
+	kd = kvm_open2(kernel, path, O_RDONLY, err, NULL);
+	check(kd != NULL && kvm_arm_dumpheader(kd, &dh) == 1 &&
+	    dh.compression == 2 && random_reads(kd, 200) == 0,
+	    "a zstd dump behind a dump-device header (compression 2)%s%s",
+	    kd ? "" : ": ", kd ? "" : err);
+	kvm_close(kd);
+}
+
 int
 main(void)
 {
@@ -220,5 +312,6 @@ main(void)
 	truncated_and_corrupt(gz, &lo);
 	behind_dump_header(&lo);
 	thinned_index();
+	zstd_cores();
 	return harness_status();
 }
