@@ -19,6 +19,8 @@
 
 #include "source.h"
 
+#define MAX_RATIO	1024u
+
 /* An unlinked temporary file: gone once closed, whatever happens. */
 static int
 temp_file(char *err, size_t errlen)
@@ -61,6 +63,12 @@ static int64_t
 decompress(const struct source *src, int fd, char *err, size_t errlen)
 {
 	size_t inlen = ZSTD_DStreamInSize(), outlen = ZSTD_DStreamOutSize();
+	/*
+	 * Memory dumps compress a few times over, all-zero ones perhaps a few
+	 * hundred; a stream that expands further is a bomb, not a dump, and
+	 * must not fill the disk.
+	 */
+	uint64_t limit = src->raw_size * MAX_RATIO + (UINT64_C(16) << 20);
 	unsigned char *in = malloc(inlen), *out = malloc(outlen);
 	ZSTD_DStream *ds = ZSTD_createDStream();
 	uint64_t at = 0, total = 0;
@@ -94,6 +102,11 @@ decompress(const struct source *src, int fd, char *err, size_t errlen)
 				goto out;
 			}
 			total += ob.pos;
+			if (total > limit) {
+				snprintf(err, errlen, "zstd stream expands more "
+				    "than %u-fold: not a crash dump", MAX_RATIO);
+				goto out;
+			}
 		}
 	}
 	if (total == 0) {

@@ -273,6 +273,27 @@ zstd_cores(void)
 	    "corrupt zstd data: %s", kd ? "opened" : err);
 	kvm_close(kd);
 
+	/* A bomb: 64 MiB that compress to about 2 KiB must not be written out. */
+	{
+		size_t n = 64u << 20, cap = ZSTD_compressBound(n), zl;
+		char *zeros = calloc(1, n);
+		void *z = malloc(cap);
+		FILE *f;
+
+		memcpy(zeros, "minidump FreeBSD/arm", 20);
+		zl = ZSTD_compress(z, cap, zeros, n, 19);
+		snprintf(cut, sizeof(cut), "%s/bomb.core.zst", harness_tmpdir());
+		f = fopen(cut, "wb");
+		fwrite(z, 1, zl, f);
+		fclose(f);
+		free(zeros);
+		free(z);
+		kd = kvm_open2(NULL, cut, O_RDONLY, err, NULL);
+		check(kd == NULL && strstr(err, "expands more than") != NULL,
+		    "a zstd bomb is refused: %s", kd ? "opened" : err);
+		kvm_close(kd);
+	}
+
 	/* Behind a dump-device header saying compression 2. */
 	memcpy(h, "FreeBSD Kernel Dump", 20);
 	memcpy(h + 20, "armv7", 5);
