@@ -9,6 +9,7 @@
  * dump without mmuformat, device memory that is mapped but never dumped)
  * are notes, which do not make the dump unclean.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +24,19 @@
 struct finding {
 	char kind[24];
 	char detail[480];
+	int summary;		/* "N more runs": stands for runs not listed */
 };
 
 struct findings {
 	struct finding *v;
 	size_t n, cap;
+	size_t summaries;	/* of n, summary lines (not problems) */
 };
 
 /* A run of consecutive pages with one page problem. */
 struct page_run {
 	const char *kind;	/* NULL: no run open */
+	const char *last_kind;	/* the kind of the runs so far, for summaries */
 	kvaddr_t va;
 	kpaddr_t pa;
 	uint64_t pages;
@@ -48,11 +52,12 @@ struct check {
 	struct progress p;
 };
 
-static void
+/* Append a finding; it, or NULL when out of memory. */
+static struct finding *
 add(struct findings *f, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void
+static struct finding *
 add(struct findings *f, const char *kind, const char *fmt, ...)
 {
 	va_list ap;
@@ -62,15 +67,16 @@ add(struct findings *f, const char *kind, const char *fmt, ...)
 		struct finding *v = realloc(f->v, cap * sizeof(*v));
 
 		if (v == NULL)
-			return;		/* keep what we have */
+			return NULL;	/* keep what we have */
 		f->v = v;
 		f->cap = cap;
 	}
 	snprintf(f->v[f->n].kind, sizeof(f->v[f->n].kind), "%s", kind);
+	f->v[f->n].summary = 0;
 	va_start(ap, fmt);
 	vsnprintf(f->v[f->n].detail, sizeof(f->v[f->n].detail), fmt, ap);
 	va_end(ap);
-	f->n++;
+	return &f->v[f->n++];
 }
 
 static void
@@ -212,6 +218,7 @@ flush_run(struct check *k, struct page_run *r, struct findings *f)
 		    r->pages == 1 ? "" : "s", what);
 	}
 	r->total_pages += r->pages;
+	r->last_kind = r->kind;
 	r->kind = NULL;
 	(void)k;
 }
@@ -252,15 +259,26 @@ page_cb(struct kvm_page *p, void *arg)
 	return 1;
 }
 
+/*
+ * After MAX_LINES runs, one line for the rest, of the runs' own kind so a
+ * script filtering by kind sees it; it is not a problem of its own, so it
+ * is marked and left out of the count.
+ */
 static void
 summarize_runs(struct check *k, struct page_run *r, struct findings *f)
 {
+	struct finding *s;
+
 	flush_run(k, r, f);
-	if (r->runs > MAX_LINES)
-		add(f, r->runs > 0 ? "more" : "", "%llu more runs of such "
-		    "pages (%llu pages in all)",
-		    (unsigned long long)(r->runs - MAX_LINES),
-		    (unsigned long long)r->total_pages);
+	if (r->runs <= MAX_LINES)
+		return;
+	s = add(f, r->last_kind, "%llu more runs of such pages (%llu pages "
+	    "in all)", (unsigned long long)(r->runs - MAX_LINES),
+	    (unsigned long long)r->total_pages);
+	if (s != NULL) {
+		s->summary = 1;
+		f->summaries++;
+	}
 }
 
 static void
@@ -268,7 +286,12 @@ check_pages(struct check *k)
 {
 	const struct kvm_arm_info *in = &k->c->info;
 
-	k->payload_end = in->payload_offset + in->file_size;
+	/*
+	 * Page offsets count in the file, after a dump-device header, for a
+	 * plain payload, but in the uncompressed stream for a compressed one.
+	 */
+	k->payload_end = (strcmp(in->compression, "none") == 0 ?
+	    in->payload_offset : 0) + in->file_size;
 	progress_start(&k->p, "check", in->pte_count);
 	kvm_walk_pages(k->c->kd, page_cb, k);
 	progress_end(&k->p);
@@ -285,6 +308,7 @@ json_findings(struct json *j, const char *key, const struct findings *f)
 		json_object(j, NULL, 1);
 		json_str(j, "kind", f->v[i].kind);
 		json_str(j, "detail", f->v[i].detail);
+		json_bool(j, "summary", f->v[i].summary);
 		json_end(j);
 	}
 	json_end(j);
@@ -295,6 +319,7 @@ report(struct check *k)
 {
 	const struct cli *c = k->c;
 	int clean = k->problems.n == 0;
+	size_t count = k->problems.n - k->problems.summaries;
 
 	if (c->json) {
 		struct json j;
@@ -303,7 +328,7 @@ report(struct check *k)
 		json_object(&j, NULL, 0);
 		json_str(&j, "file", c->core);
 		json_bool(&j, "clean", clean);
-		json_uint(&j, "problem_count", k->problems.n);
+		json_uint(&j, "problem_count", count);
 		json_findings(&j, "problems", &k->problems);
 		json_findings(&j, "notes", &k->notes);
 		json_finish(&j);
@@ -317,8 +342,8 @@ report(struct check *k)
 		if (clean)
 			printf("%s: no problems found\n", c->core);
 		else
-			printf("%s: %zu problem%s found\n", c->core,
-			    k->problems.n, k->problems.n == 1 ? "" : "s");
+			printf("%s: %zu problem%s found\n", c->core, count,
+			    count == 1 ? "" : "s");
 	}
 	free(k->problems.v);
 	free(k->notes.v);
@@ -343,31 +368,68 @@ cmd_check(struct cli *c)
 	return report(&k);
 }
 
+/*
+ * Where the payload starts behind a dump-device header: the header takes
+ * one device block, its blocksize (big-endian at offset 60) when that is a
+ * power of two from 512 to 64 KiB, else 512, as the library reads it.
+ */
+static long
+payload_start(const unsigned char *kdh)
+{
+	uint32_t b = (uint32_t)kdh[60] << 24 | (uint32_t)kdh[61] << 16 |
+	    (uint32_t)kdh[62] << 8 | kdh[63];
+
+	return b >= 512 && b <= 65536 && (b & (b - 1)) == 0 ? (long)b : 512;
+}
+
 /* 1 if the file starts as a minidump, raw or behind a dump-device header. */
 static int
 looks_like_minidump(const char *path)
 {
 	static const char md[] = "minidump FreeBSD/arm";
 	static const char kdh[] = "FreeBSD Kernel Dump";
-	unsigned char b[512 + sizeof(md)];
+	unsigned char b[512];
 	FILE *f = fopen(path, "rb");
 	size_t n;
+	int yes = 0;
 
 	if (f == NULL)
 		return 0;
 	n = fread(b, 1, sizeof(b), f);
-	fclose(f);
 	if (n >= sizeof(md) - 1 && memcmp(b, md, sizeof(md) - 1) == 0)
-		return 1;
-	return n >= 512 + sizeof(md) - 1 && memcmp(b, kdh, sizeof(kdh)) == 0 &&
-	    memcmp(b + 512, md, sizeof(md) - 1) == 0;
+		yes = 1;
+	else if (n == sizeof(b) && memcmp(b, kdh, sizeof(kdh)) == 0 &&
+	    fseek(f, payload_start(b), SEEK_SET) == 0 &&
+	    fread(b, 1, sizeof(md) - 1, f) == sizeof(md) - 1 &&
+	    memcmp(b, md, sizeof(md) - 1) == 0)
+		yes = 1;
+	fclose(f);
+	return yes;
 }
 
 int
 cmd_check_unopenable(struct cli *c, const char *why)
 {
+	char errbuf[_POSIX2_LINE_MAX];
 	struct check k;
+	kvm_t *kd;
 
+	/*
+	 * With -N, the kernel may be what failed (missing, not an ELF, the
+	 * other byte order): if the dump opens without it, the dump is not
+	 * to blame and the input is unreadable, as for every other command.
+	 * If it does not, its own reason is the one to report.
+	 */
+	if (c->kernel != NULL) {
+		errbuf[0] = '\0';
+		kd = kvm_open2(NULL, c->core, O_RDONLY, errbuf, NULL);
+		if (kd != NULL) {
+			kvm_close(kd);
+			cli_open_error(c, why);
+			return EXIT_USAGE;
+		}
+		why = errbuf;
+	}
 	/*
 	 * A dump whose sections do not fit the file cannot be opened, and
 	 * that is exactly what check should find; anything else is simply

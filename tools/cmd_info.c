@@ -15,14 +15,21 @@ compression_name(unsigned int c)
 	return c == 0 ? "none" : c == 1 ? "gzip" : c == 2 ? "zstd" : "unknown";
 }
 
-/* dumptime as "YYYY-MM-DD HH:MM:SS UTC", whatever the host's zone. */
+/* The last second of year 9999: later dates are no dump's real time. */
+#define MAX_DUMPTIME	UINT64_C(253402300799)
+
+/*
+ * dumptime as "YYYY-MM-DD HH:MM:SS UTC", whatever the host's zone; "?"
+ * for a time a damaged header made absurd (gmtime would still give a
+ * date, with a year of six digits or more).
+ */
 static const char *
 utc(uint64_t t, char *buf, size_t len)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if ((uint64_t)tt != t || gmtime_r(&tt, &tm) == NULL ||
+	if (t > MAX_DUMPTIME || (uint64_t)tt != t || gmtime_r(&tt, &tm) == NULL ||
 	    strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
 		snprintf(buf, len, "?");
 	return buf;
@@ -48,15 +55,15 @@ is_minidump(const struct kvm_arm_info *in)
 
 /*
  * A header text field on one line: the kernel's version string ends in a
- * newline and may hold several lines; bytes that are not printable are
- * shown in octal.
+ * newline and may hold several lines, so runs of white space become one
+ * space; bytes that are not printable are shown in octal and a backslash
+ * as "\\" (as dmesg does), so the escapes cannot be forged.
  */
 static void
-put_line(const char *key, const char *s)
+put_text(const char *s)
 {
 	int space = 0;
 
-	printf(KEY, key);
 	while (*s == ' ' || *s == '\t' || *s == '\n')
 		s++;
 	for (; *s != '\0'; s++) {
@@ -69,11 +76,21 @@ put_line(const char *key, const char *s)
 		if (space)
 			putchar(' ');
 		space = 0;
-		if (ch >= 0x20 && ch < 0x7f)
+		if (ch == '\\')
+			fputs("\\\\", stdout);
+		else if (ch >= 0x20 && ch < 0x7f)
 			putchar(ch);
 		else
 			printf("\\%03o", ch);
 	}
+}
+
+/* "key  text" on a line of its own. */
+static void
+put_line(const char *key, const char *s)
+{
+	printf(KEY, key);
+	put_text(s);
 	putchar('\n');
 }
 
@@ -123,9 +140,12 @@ info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 	if (c->kernel != NULL)
 		printf(KEY "%s\n", "kernel:", c->kernel);
 	if (has_dh) {
-		printf(KEY "%s, version %u, architecture %s (version %u)\n",
-		    "dump device header:", dh->magic, dh->version,
-		    dh->architecture, dh->architectureversion);
+		/* magic and architecture are header bytes too: escaped. */
+		printf(KEY, "dump device header:");
+		put_text(dh->magic);
+		printf(", version %u, architecture ", dh->version);
+		put_text(dh->architecture);
+		printf(" (version %u)\n", dh->architectureversion);
 		put_line("  hostname:", dh->hostname);
 		put_line("  version string:", dh->versionstring);
 		put_line("  panic string:", dh->panicstring);

@@ -28,12 +28,8 @@ cmd_read(struct cli *c)
 		return cli_usage("length %llu is not a multiple of the %d-byte "
 		    "word", (unsigned long long)len, c->word_size);
 	rc = resolve_address(c, c->args[0], &va, why, sizeof(why));
-	if (rc == EXIT_USAGE)
-		return cli_usage("%s", why);
-	if (rc != EXIT_OK) {
-		fprintf(stderr, "kvmarm: %s\n", why);
-		return rc;
-	}
+	if (rc != EXIT_OK)
+		return resolve_error(rc, why);
 
 	hexdump_init(&h, c, stdout, va, c->word_size);
 	/* A page at a time: what precedes a bad page is still printed. */

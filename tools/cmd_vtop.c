@@ -33,8 +33,12 @@ reason(const struct cli *c, char *why, size_t len)
 	snprintf(why, len, "%s", msg);
 }
 
+/*
+ * Resolve spec into r; EXIT_NO (a missing symbol) leaves r unresolved with
+ * the reason in r->why, any other failure is for the caller to report.
+ */
 static int
-translate(const struct cli *c, const char *spec, struct vtop_result *r)
+resolve(const struct cli *c, const char *spec, struct vtop_result *r)
 {
 	int rc;
 
@@ -42,9 +46,14 @@ translate(const struct cli *c, const char *spec, struct vtop_result *r)
 	r->input = spec;
 	r->offset = -1;
 	rc = resolve_address(c, spec, &r->va, r->why, sizeof(r->why));
-	if (rc != EXIT_OK)
-		return rc;
-	r->resolved = 1;
+	r->resolved = rc == EXIT_OK;
+	return rc;
+}
+
+/* Translate the resolved r->va; EXIT_OK when its page is in the dump. */
+static int
+translate(const struct cli *c, struct vtop_result *r)
+{
 	/* pa is filled only once a PTE translated va, even if not dumped. */
 	r->pa = UINT64_MAX;
 	r->left = kvm_arm_kvatop(c->kd, r->va, &r->pa, &r->offset);
@@ -109,18 +118,21 @@ cmd_vtop(struct cli *c)
 {
 	struct vtop_result r;
 	struct json j;
-	int rc = EXIT_OK;
+	int rc = EXIT_OK, rrc;
 
-	/* A malformed operand is a usage error before any output. */
-	for (int i = 0; i < c->nargs; i++)
+	/*
+	 * An operand that is no address (malformed, past 32 bits, a symbol
+	 * without -N or without a symbol table) is a usage error before any
+	 * output; only a symbol the kernel lacks is the dump saying no.
+	 */
+	for (int i = 0; i < c->nargs; i++) {
 		if (!address_syntax_ok(c->args[i]))
 			return cli_usage("bad address '%s' (hex 0x..., decimal "
 			    "or SYMBOL[+OFF])", c->args[i]);
-	if (c->kernel == NULL)
-		for (int i = 0; i < c->nargs; i++)
-			if (c->args[i][0] < '0' || c->args[i][0] > '9')
-				return cli_usage("symbol '%s' needs the kernel: "
-				    "-N kernel", c->args[i]);
+		rrc = resolve(c, c->args[i], &r);
+		if (rrc != EXIT_OK && rrc != EXIT_NO)
+			return resolve_error(rrc, r.why);
+	}
 	if (c->json) {
 		json_init(&j, stdout);
 		json_object(&j, NULL, 0);
@@ -128,7 +140,8 @@ cmd_vtop(struct cli *c)
 		json_array(&j, "addresses", 0);
 	}
 	for (int i = 0; i < c->nargs; i++) {
-		if (translate(c, c->args[i], &r) != EXIT_OK)
+		if (resolve(c, c->args[i], &r) != EXIT_OK ||
+		    translate(c, &r) != EXIT_OK)
 			rc = EXIT_NO;
 		if (c->json)
 			print_json(&j, &r);

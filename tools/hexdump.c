@@ -38,12 +38,20 @@ bytes_line(struct hexdump *h)
 static void
 words_line(struct hexdump *h)
 {
+	size_t i;
+
 	fprintf(h->f, "%08llx ", (unsigned long long)h->addr);
-	/* read makes the length a multiple of the word size. */
-	for (size_t i = 0; i + (size_t)h->word_size <= h->fill;
+	for (i = 0; i + (size_t)h->word_size <= h->fill;
 	    i += (size_t)h->word_size)
 		fprintf(h->f, " %0*llx", h->word_size * 2, (unsigned long long)
 		    target_word(h->c, h->line + i, h->word_size));
+	/*
+	 * read asks for whole words, but a truncated dump can end inside
+	 * one: its bytes are still shown, in memory order, as "xx" pairs
+	 * apart, so they cannot be taken for a word.
+	 */
+	for (; i < h->fill; i++)
+		fprintf(h->f, " %02x", h->line[i]);
 	fputc('\n', h->f);
 }
 

@@ -68,9 +68,9 @@ usage(FILE *f)
 "  --json          one JSON document (info, vtop, pages, nlist, check)\n"
 "  -h, --help      this text;  --version  the version\n"
 "\n"
-"Addresses are hex (0x...) or decimal.  Exit status: 0 ok, 1 the dump says\n"
-"no (unmapped, not dumped, missing symbol, problems found), 2 usage error or\n"
-"unreadable input.  See kvmarm(1).\n", f);
+"Addresses are 32-bit, hex (0x...) or decimal.  Exit status: 0 ok, 1 the\n"
+"dump says no (unmapped, not dumped, missing symbol, problems found), 2 usage\n"
+"error or unreadable input.  See kvmarm(1).\n", f);
 }
 
 static int

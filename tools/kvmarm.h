@@ -44,13 +44,25 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse a hex (0x...) or decimal number; 0, or -1 if it is not one. */
 int parse_number(const char *s, uint64_t *out);
 
+/* The highest kernel virtual address: FreeBSD/arm's are 32-bit. */
+#define KVA_MAX		UINT64_C(0xffffffff)
+
+/* resolve_address: the kernel has no symbols to look in (exit 2). */
+#define RESOLVE_UNREADABLE	3
+
 /*
  * Resolve ADDR or SYMBOL[+OFF] to a kernel VA.  Returns EXIT_OK, EXIT_NO
- * (symbol not in the kernel) or EXIT_USAGE (malformed, or a symbol without
- * -N); the message for the failure is in why (whylen bytes).
+ * (symbol not in the kernel), EXIT_USAGE (malformed, past KVA_MAX, or a
+ * symbol without -N) or RESOLVE_UNREADABLE (no symbol table: kvm_nlist2
+ * failed); the message for the failure is in why (whylen bytes).
  */
 int resolve_address(const struct cli *c, const char *spec, kvaddr_t *va,
     char *why, size_t whylen);
+/*
+ * Report resolve_address's failure rc (a usage error with the --help hint,
+ * anything else as one plain line); returns the exit status for it.
+ */
+int resolve_error(int rc, const char *why);
 /* 1 if spec is well-formed as ADDR or SYMBOL[+OFF]. */
 int address_syntax_ok(const char *spec);
 

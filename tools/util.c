@@ -118,19 +118,21 @@ resolve_address(const struct cli *c, const char *spec, kvaddr_t *va,
     char *why, size_t whylen)
 {
 	struct kvm_nlist nl[2];
-	char name[256];
+	char *name;
 	uint64_t off;
 	size_t n;
+	int rc;
 
 	if (isdigit((unsigned char)spec[0])) {
-		if (parse_number(spec, va) == 0)
-			return EXIT_OK;
-		snprintf(why, whylen, "bad address '%s' (hex 0x... or decimal)",
-		    spec);
-		return EXIT_USAGE;
+		if (parse_number(spec, va) != 0) {
+			snprintf(why, whylen, "bad address '%s' (hex 0x... or "
+			    "decimal)", spec);
+			return EXIT_USAGE;
+		}
+		goto range;
 	}
 	n = split_symbol(spec, &off);
-	if (n == 0 || n >= sizeof(name)) {
+	if (n == 0) {
 		snprintf(why, whylen, "bad address '%s' (ADDR or SYMBOL[+OFF])",
 		    spec);
 		return EXIT_USAGE;
@@ -140,16 +142,53 @@ resolve_address(const struct cli *c, const char *spec, kvaddr_t *va,
 		    (int)n, spec);
 		return EXIT_USAGE;
 	}
+	/* Sized to the name: a kernel's symbols have no length limit. */
+	if ((name = malloc(n + 1)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return RESOLVE_UNREADABLE;
+	}
 	memcpy(name, spec, n);
 	name[n] = '\0';
 	memset(nl, 0, sizeof(nl));
 	nl[0].n_name = name;
-	if (kvm_nlist2(c->kd, nl) != 0) {
+	rc = kvm_nlist2(c->kd, nl);
+	if (rc < 0) {
+		/* No symbol table at all (stripped): not the symbol's fault. */
+		snprintf(why, whylen, "%s", kvm_geterr(c->kd));
+		free(name);
+		return RESOLVE_UNREADABLE;
+	}
+	if (rc != 0) {
 		snprintf(why, whylen, "%s: no symbol '%s'", c->kernel, name);
+		free(name);
 		return EXIT_NO;
 	}
+	free(name);
+	if (nl[0].n_value > UINT64_MAX - off) {
+		snprintf(why, whylen, "bad address '%s': the offset runs past "
+		    "2^64", spec);
+		return EXIT_USAGE;
+	}
 	*va = nl[0].n_value + off;
+range:
+	/* FreeBSD/arm kernel VAs are 32-bit, LPAE or not. */
+	if (*va > KVA_MAX) {
+		snprintf(why, whylen, "bad address '%s' (0x%llx): kernel "
+		    "virtual addresses are 32-bit (at most 0x%llx)", spec,
+		    (unsigned long long)*va, (unsigned long long)KVA_MAX);
+		return EXIT_USAGE;
+	}
 	return EXIT_OK;
+}
+
+/* Print resolve_address's failure (rc != EXIT_OK); the exit status. */
+int
+resolve_error(int rc, const char *why)
+{
+	if (rc == EXIT_USAGE)
+		return cli_usage("%s", why);
+	fprintf(stderr, "kvmarm: %s\n", why);
+	return rc == RESOLVE_UNREADABLE ? EXIT_USAGE : rc;
 }
 
 uint64_t

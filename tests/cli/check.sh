@@ -70,4 +70,55 @@ run -M "$F/armv7-v2.desc" check
 expect_rc "check a text file: exit 2" 2
 expect_err "check a text file: names it" "$F/armv7-v2.desc"
 
+# A missing or wrong kernel is not the dump's problem: exit 2, as info
+# says, and the line names the kernel (or, for the other byte order, the
+# core the kernel does not match), never a "header" problem on stdout.
+for c in info check "check --json"; do
+	run -N "$TMP/no-such.kernel" -M "$F/armv7-v2.core" $c
+	expect_rc "$c, missing kernel: exit 2" 2
+	expect_err "$c, missing kernel: names it" "$TMP/no-such.kernel"
+	if [ -s "$TMP/out" ]; then notok "$c, missing kernel: no output" "$(head -n 1 "$TMP/out")"
+	else ok "$c, missing kernel: no output"; fi
+done
+run -N "$F/armv5-v1-be.kernel" -M "$F/armv7-v2.core" check
+expect_rc "check, kernel of the other byte order: exit 2" 2
+expect_err "check, kernel of the other byte order: one line" "$F/armv7-v2.core"
+# A dump that will not open without the kernel either is still check's
+# finding, whatever the kernel.
+run -N "$TMP/no-such.kernel" -M "$TMP/cut.core" check
+expect_rc "check cut in a section, missing kernel: exit 1" 1
+expect_line "check cut in a section, missing kernel: truncated" "^truncated: the dump cannot be opened: $TMP/cut.core"
+
+# 52 one-page nodump mappings with gaps between them: 52 runs, 50 listed,
+# then a summary of the runs' own kind that is not counted as a problem.
+{
+	printf 'version 2\nmmu v6\nendian little\nkernbase 0xc0000000\n'
+	printf 'kva_size 0x100000\nphys 0x0 0x1000000\nmap 0xc0000000 0x0 0x1000 rw\n'
+	i=1
+	while [ $i -le 52 ]; do
+		printf 'map 0x%x 0x%x 0x1000 rw nodump\n' $((0xc0000000 + i * 0x2000)) $((i * 0x2000))
+		i=$((i + 1))
+	done
+} >"$TMP/runs.desc"
+if [ ! -x "$BUILD/tests/mkcore" ]; then
+	notok "check 52 runs" "$BUILD/tests/mkcore is missing (make $BUILD/tests/mkcore)"
+elif "$BUILD/tests/mkcore" "$TMP/runs.desc" "$TMP/runs.core" >/dev/null 2>&1; then
+	run -M "$TMP/runs.core" check
+	expect_rc "check 52 runs: exit 1" 1
+	n=$(grep -c '^not_dumped: 0x' "$TMP/out")
+	if [ "$n" = 50 ]; then ok "check 52 runs: 50 listed"
+	else notok "check 52 runs: 50 listed" "$n"; fi
+	expect_line "check 52 runs: summary of kind not_dumped" "^not_dumped: 2 more runs of such pages (52 pages in all)\$"
+	if grep '^more:' "$TMP/out" >/dev/null; then notok "check 52 runs: no kind 'more'" "$(grep '^more:' "$TMP/out")"
+	else ok "check 52 runs: no kind 'more'"; fi
+	expect_line "check 52 runs: the summary line is not a problem" "^$TMP/runs.core: 50 problems found\$"
+	run -M "$TMP/runs.core" check --json
+	json_valid "check --json 52 runs: valid JSON"
+	expect_out "check --json 52 runs: problem_count" '"problem_count": 50,'
+	expect_out "check --json 52 runs: summary" '{"kind": "not_dumped", "detail": "2 more runs of such pages (52 pages in all)", "summary": true}'
+	expect_out "check --json 52 runs: a run" '(pa 0x00002000, 1 page): mapped but not in the dump (the bitmap bit is clear)", "summary": false}'
+else
+	notok "check 52 runs" "mkcore failed on $TMP/runs.desc"
+fi
+
 finish

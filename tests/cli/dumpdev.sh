@@ -9,11 +9,13 @@ hexstr() {	# STRING BYTES: the string NUL-padded to BYTES, as hex
 }
 hexnum() { printf "%0$(($2 * 2))x" "$1"; }	# VALUE BYTES, big-endian
 
-# kdh MAGIC COMPRESSION LENGTH PARITY-FLIP: the header's 512 bytes, as hex.
+# kdh MAGIC COMPRESSION LENGTH PARITY-FLIP [BLOCKSIZE [TIME [ARCH [HOST]]]]:
+# the header's 512 bytes, as hex.
 kdh() {
-	h=$(hexstr "$1" 20)$(hexstr armv7 12)$(hexnum 4 4)$(hexnum 1 4)
-	h=$h$(hexnum "$3" 8)$(hexnum 1700000000 8)$(hexnum 0 4)$(hexnum 512 4)
-	h=$h$(hexstr crashbox 64)$(hexstr "FreeBSD 14.0-RELEASE-kvmarm-fixture" 192)
+	h=$(hexstr "${7-armv7}" 12)
+	h=$(hexstr "$1" 20)$h$(hexnum 4 4)$(hexnum 1 4)
+	h=$h$(hexnum "$3" 8)$(hexnum "${6:-1700000000}" 8)$(hexnum 0 4)$(hexnum "${5:-512}" 4)
+	h=$h$(hexstr "${8-crashbox}" 64)$(hexstr "FreeBSD 14.0-RELEASE-kvmarm-fixture" 192)
 	h=$h$(hexstr "fixture panic for libkvm_arm" 175)$(hexnum "$2" 1)
 	h=$h$(hexnum "$3" 8)$(hexnum 0 4)
 	p=$(echo "$h" | fold -w8 | { p=0; while read -r w; do p=$((p ^ 0x$w)); done; echo $p; })
@@ -26,8 +28,12 @@ tobin() {
 	    { printf "\\%03o", (index(d, substr($0, 1, 1)) - 1) * 16 + index(d, substr($0, 2, 1)) - 1 }')"
 }
 
-mkdev() {	# OUT CORE MAGIC COMPRESSION PARITY-FLIP
-	kdh "$3" "$4" "$(wc -c <"$2" | tr -d ' ')" "$5" | tobin >"$1"
+# mkdev OUT CORE MAGIC COMPRESSION PARITY-FLIP [BLOCKSIZE [TIME [ARCH [HOST]]]]:
+# the header, zeros to the end of its block, then CORE.
+mkdev() {
+	kdh "$3" "$4" "$(wc -c <"$2" | tr -d ' ')" "$5" "${6:-512}" "$7" "${8-armv7}" "${9-crashbox}" |
+	    tobin >"$1"
+	[ "${6:-512}" -le 512 ] || head -c $((${6} - 512)) /dev/zero >>"$1"
 	cat "$2" >>"$1"
 }
 
@@ -90,5 +96,76 @@ mkdev "$TMP/text.core" "$F/$n.core" "FreeBSD Text Dump" 0 0
 run -M "$TMP/text.core" info
 expect_rc "info textdump: exit 2" 2
 expect_err "info textdump: names the file" "$TMP/text.core"
+
+# A header with a 4096-byte blocksize: the payload starts at 4096, and a
+# payload cut inside a section is still check's finding (exit 1), not
+# unreadable input.
+mkdev "$TMP/bs4k.core" "$F/$n.core" "FreeBSD Kernel Dump" 0 0 4096
+run -M "$TMP/bs4k.core" info
+expect_rc "info blocksize 4096: exit 0" 0
+expect_line "info blocksize 4096: payload" "^payload: *$(mf $n file_size) bytes at offset 4096\$"
+run -M "$TMP/bs4k.core" check
+expect_rc "check blocksize 4096: exit 0" 0
+head -c 6000 "$F/$n.core" >"$TMP/cut.core"
+mkdev "$TMP/bs4kcut.core" "$TMP/cut.core" "FreeBSD Kernel Dump" 0 0 4096
+run -M "$TMP/bs4kcut.core" check
+expect_rc "check blocksize 4096, cut in a section: exit 1" 1
+expect_line "check blocksize 4096, cut in a section: truncated" "^truncated: the dump cannot be opened: "
+mkdev "$TMP/bs512cut.core" "$TMP/cut.core" "FreeBSD Kernel Dump" 0 0 512
+run -M "$TMP/bs512cut.core" check
+expect_rc "check blocksize 512, cut in a section: exit 1" 1
+
+# Header text is escaped: a backslash as \\, other bytes in octal, in the
+# architecture too; a dump time past the year 9999 is "?" (and exact in
+# JSON, an integer like any other).
+mkdev "$TMP/esc.core" "$F/$n.core" "FreeBSD Kernel Dump" 0 0 512 253402300799 \
+    "$(printf 'a\\b\0017')" 'crash\box'
+run -M "$TMP/esc.core" info
+expect_rc "info escaped header: exit 0" 0
+expect_line "info escaped header: architecture" "^dump device header: *FreeBSD Kernel Dump, version 4, architecture a\\\\\\\\b\\\\0017 (version 1)\$"
+expect_line "info escaped header: hostname" "^  hostname: *crash\\\\\\\\box\$"
+expect_line "info last second of 9999: a date" "^  dump time: *253402300799 (9999-12-31 23:59:59 UTC)\$"
+mkdev "$TMP/late.core" "$F/$n.core" "FreeBSD Kernel Dump" 0 0 512 253402300800
+run -M "$TMP/late.core" info
+expect_line "info a second past 9999: ?" "^  dump time: *253402300800 (?)\$"
+mkdev "$TMP/absurd.core" "$F/$n.core" "FreeBSD Kernel Dump" 0 0 512 0x7fffffffffffffff
+run -M "$TMP/absurd.core" info
+expect_rc "info absurd dump time: exit 0" 0
+expect_line "info absurd dump time: ?" "^  dump time: *9223372036854775807 (?)\$"
+run -M "$TMP/absurd.core" info --json
+json_valid "info --json absurd dump time: valid JSON"
+expect_out "info --json absurd dump time: an exact integer" '"dump_time": 9223372036854775807,'
+
+# A dump device written with dumpon -z: its pages' offsets count in the
+# uncompressed payload, so a payload cut 100 bytes short leaves its last
+# page (the desc's highest dumped physical page) past the end, as it does
+# uncompressed behind the same header.
+if command -v gzip >/dev/null 2>&1; then
+	n=armv7-v2
+	awk '$1 == "map" && !/ nodump/ { print $2, $3, $4 }' "$F/$n.desc" >"$TMP/maps"
+	top=0 lastpg=0 lastpa=0
+	while read -r va pa sz; do
+		[ $((pa + sz)) -le $top ] || { top=$((pa + sz)); lastpg=$((va + sz - 4096)); lastpa=$((pa + sz - 4096)); }
+	done <"$TMP/maps"
+	head -c $(($(mf $n file_size) - 100)) "$F/$n.core" >"$TMP/short.core"
+	gzip -c "$TMP/short.core" >"$TMP/short.core.gz"
+	mkdev "$TMP/devgz.core" "$TMP/short.core.gz" "FreeBSD Kernel Dump" 1 0
+	mkdev "$TMP/devplain.core" "$TMP/short.core" "FreeBSD Kernel Dump" 0 0
+	hows="devgz devplain"
+	# dumpon -Z: zstd, whose offsets count in the uncompressed stream too.
+	if command -v zstd >/dev/null 2>&1; then
+		zstd -q -c "$TMP/short.core" >"$TMP/short.core.zst"
+		mkdev "$TMP/devzst.core" "$TMP/short.core.zst" "FreeBSD Kernel Dump" 2 0
+		hows="$hows devzst"
+	fi
+	for how in $hows; do
+		run -M "$TMP/$how.core" check
+		expect_rc "check $how cut 100 bytes short: exit 1" 1
+		expect_line "check $how cut 100 bytes short: the last page" \
+		    "^page_truncated: $(hex8 $lastpg)-$(hex8 $((lastpg + 4096))) (pa $(hex8 $lastpa), 1 page)"
+	done
+else
+	ok "check dumpon -z copy # skip: no gzip"
+fi
 
 finish

@@ -79,4 +79,52 @@ expect_err "read missing symbol: names the kernel" "$F/armv7-v2.kernel"
 run -M "$F/armv7-v2.core" read 0xc0100000
 expect_rc "read without length: exit 2" 2
 
+# Kernel VAs are 32-bit: SYMBOL+OFF past 2^64 (which would wrap to
+# version-1) or past 0xffffffff, and plain addresses above 0xffffffff,
+# are usage errors before any output.
+k="-N $F/armv7-v2.kernel -M $F/armv7-v2.core"
+for a in version+0xffffffffffffffff version+0x100000000 0x100000000 4294967296 0xc0100000000; do
+	run $k read -r "$a" 4
+	expect_rc "read $a: exit 2" 2
+	expect_err "read $a: one line naming it" "$a"
+	if [ -s "$TMP/out" ]; then notok "read $a: no output" "$(wc -c <"$TMP/out") bytes"
+	else ok "read $a: no output"; fi
+done
+run -M "$F/armv7-v2.core" read -r 0xffffffff 1
+expect_rc "read 0xffffffff (unmapped, but an address): exit 1" 1
+
+# A symbol name of 300 characters is a name like any other: missing from
+# the kernel (exit 1), not refused as malformed.
+long=$(printf '%0300d' 0 | tr 0 x)
+run $k read "$long" 4
+expect_rc "read a 300-character symbol: exit 1 (missing)" 1
+expect_err "read a 300-character symbol: names the kernel" "$F/armv7-v2.kernel"
+
+# A truncated copy that ends inside a word: -w and -q still show every
+# byte read, the partial word's bytes as hex pairs in memory order.  The
+# highest physical pages the desc dumps are the last in the file; the
+# manifest gives the bytes of their last 8.
+awk '$1 == "map" && !/ nodump/ { print $2, $3, $4 }' "$F/armv7-v2.desc" >"$TMP/maps"
+top=0 last=0
+while read -r va pa sz; do
+	[ $((pa + sz)) -le $top ] || { top=$((pa + sz)); last=$((va + sz - 8)); }
+done <"$TMP/maps"
+hex=$(awk -v a="$(printf '0x%x' "$last")" '$1 == "read" && $2 == a { print $3; exit }' "$F/armv7-v2.manifest")
+size=$(mf armv7-v2 file_size)
+head -c $((size - 2)) "$F/armv7-v2.core" >"$TMP/cut2.core"
+if [ ${#hex} = 16 ]; then
+	b() { echo "$hex" | cut -c$(($1 * 2 + 1))-$(($1 * 2 + 2)); }
+	if [ "$(mf armv7-v2 big_endian)" = 1 ]; then w="$(b 0)$(b 1)$(b 2)$(b 3)"
+	else w="$(b 3)$(b 2)$(b 1)$(b 0)"; fi
+	run -M "$TMP/cut2.core" read -w "$last" 8
+	expect_rc "read -w into the cut: exit 1" 1
+	expect_line "read -w into the cut: the word, then 2 bytes" "^$(printf '%08x' "$last")  $w $(b 4) $(b 5)\$"
+	expect_err "read -w into the cut: names the core" "$TMP/cut2.core"
+	run -M "$TMP/cut2.core" read -q "$last" 8
+	expect_rc "read -q into the cut: exit 1" 1
+	expect_line "read -q into the cut: 6 bytes" "^$(printf '%08x' "$last")  $(b 0) $(b 1) $(b 2) $(b 3) $(b 4) $(b 5)\$"
+else
+	notok "read -w into the cut" "no manifest read fact at $(printf '0x%x' "$last")"
+fi
+
 finish

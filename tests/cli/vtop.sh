@@ -74,4 +74,23 @@ expect_err "vtop symbol without -N: one line" "-N"
 run -M "$F/armv7-v2.core" vtop
 expect_rc "vtop without addresses: exit 2" 2
 
+# An operand that is no 32-bit address, even after a good one, is a usage
+# error before any output: above 0xffffffff, or SYMBOL+OFF past it or
+# wrapping past 2^64.
+k="-N $F/armv7-v2.kernel -M $F/armv7-v2.core"
+for a in 0x100000000 version+0xffffffffffffffff version+0x100000000; do
+	run $k vtop "$good" "$a"
+	expect_rc "vtop $a: exit 2" 2
+	expect_err "vtop $a: one line naming it" "$a"
+	if [ -s "$TMP/out" ]; then notok "vtop $a: no output" "$(head -n 1 "$TMP/out")"
+	else ok "vtop $a: no output"; fi
+done
+# A symbol the kernel lacks, however long its name, is the dump saying no:
+# a line of its own and exit 1, the other operands still translated.
+long=$(printf '%0300d' 0 | tr 0 y)
+run $k vtop "$long" "$good"
+expect_rc "vtop a missing 300-character symbol: exit 1" 1
+expect_line "vtop a missing 300-character symbol: its line" "^$long: .*no symbol"
+expect_line "vtop a missing 300-character symbol: the next one" "^$(hex8 "$good") -> "
+
 finish
