@@ -35,6 +35,12 @@ ranges_from_dumpavail(struct pagemap *pm, const unsigned char *da,
 	for (size_t i = 0; i < n; i++) {
 		uint64_t start = load64(da + i * 16, be);
 		uint64_t end = load64(da + i * 16 + 8, be);
+		if (end > UINT64_C(1) << 40) {
+			snprintf(err, errlen, "dump_avail range %zu ends at 0x%llx, "
+			    "beyond ARM's 40-bit physical address space", i,
+			    (unsigned long long)end);
+			return -1;
+		}
 		if (start >= end) {
 			snprintf(err, errlen, "dump_avail range %zu is empty or "
 			    "reversed: [0x%llx, 0x%llx)", i,

@@ -129,6 +129,12 @@ bad_dumpavail(void)
 	    strstr(err, "reversed") != NULL,
 	    "a reversed dump_avail range is refused: %s", err);
 	pagemap_free(&pm);
+	put64(da, 0x5000, 0);
+	put64(da + 8, (1ull << 40) + 4096, 0);
+	check(pagemap_init(&pm, bm, 4, da, sizeof(da), 0, err, sizeof(err)) != 0 &&
+	    strstr(err, "40-bit") != NULL,
+	    "a dump_avail range past 40 bits is refused: %s", err);
+	pagemap_free(&pm);
 }
 
 int
