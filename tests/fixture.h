@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -65,6 +66,39 @@ fixture_copy(const char *src, const char *dst, long len)
 		snprintf(cmd, sizeof(cmd), "head -c %ld '%s' > '%s'", len, src, dst);
 	if (system(cmd) != 0)
 		exit(2);
+}
+
+/*
+ * A 512-byte kerneldumpheader (big-endian fields) for a payload of len
+ * bytes, with a fixed hostname, version and panic string, and the parity
+ * word that makes the XOR of all its 32-bit words 0.
+ */
+static inline void
+fixture_dumpheader(unsigned char *h, uint64_t len, uint32_t blocksize,
+    uint32_t keysize, unsigned compression)
+{
+	uint32_t parity = 0;
+
+	memset(h, 0, 512);
+	memcpy(h, "FreeBSD Kernel Dump", 20);
+	memcpy(h + 20, "armv7", 5);
+	h[35] = 4;			/* version */
+	h[39] = 1;			/* architectureversion */
+	for (int i = 0; i < 8; i++)
+		h[40 + i] = (unsigned char)(len >> (56 - 8 * i));
+	h[55] = 100;			/* dumptime */
+	for (int i = 0; i < 4; i++) {
+		h[56 + i] = (unsigned char)(keysize >> (24 - 8 * i));
+		h[60 + i] = (unsigned char)(blocksize >> (24 - 8 * i));
+	}
+	memcpy(h + 64, "board.example", 13);
+	memcpy(h + 128, "FreeBSD 14.0-TEST #0", 20);
+	memcpy(h + 320, "page fault", 10);
+	h[495] = (unsigned char)compression;
+	for (int i = 0; i < 508; i += 4)
+		parity ^= (uint32_t)h[i] << 24 | h[i + 1] << 16 | h[i + 2] << 8 | h[i + 3];
+	for (int i = 0; i < 4; i++)
+		h[508 + i] = (unsigned char)(parity >> (24 - 8 * i));
 }
 
 #endif

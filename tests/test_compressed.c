@@ -153,31 +153,22 @@ truncated_and_corrupt(const char *gz, struct mkcore_layout *lo)
 static void
 behind_dump_header(struct mkcore_layout *lo)
 {
-	unsigned char h[512] = { 0 };
+	unsigned char h[512];
 	char path[300], err[_POSIX2_LINE_MAX];
 	struct kvm_arm_dumpheader dh;
-	uint32_t parity = 0;
 	kvm_t *kd;
 	FILE *f;
 	long n;
 
+	/* Compress behind a placeholder, then write the header for its length. */
 	snprintf(path, sizeof(path), "%s/dev.dump", harness_tmpdir());
-	memcpy(h, "FreeBSD Kernel Dump", 20);
-	memcpy(h + 20, "armv7", 5);
-	h[35] = 4;
-	h[39] = 1;
-	h[495] = 1;		/* gzip */
+	memset(h, 0, sizeof(h));
 	gzip_to(core, path, -1, 1, h, 512, 0);
 	f = fopen(path, "rb");
 	fseek(f, 0, SEEK_END);
 	n = ftell(f) - 512;
 	fclose(f);
-	for (int i = 0; i < 8; i++)
-		h[40 + i] = (unsigned char)((uint64_t)n >> (56 - 8 * i));
-	for (int i = 0; i < 508; i += 4)
-		parity ^= (uint32_t)h[i] << 24 | h[i + 1] << 16 | h[i + 2] << 8 | h[i + 3];
-	for (int i = 0; i < 4; i++)
-		h[508 + i] = (unsigned char)(parity >> (24 - 8 * i));
+	fixture_dumpheader(h, (uint64_t)n, 512, 0, 1);
 	fixture_patch(path, 0, h, 512);
 	kd = kvm_open2(kernel, path, O_RDONLY, err, NULL);
 	check(kd != NULL && kvm_arm_dumpheader(kd, &dh) == 1 && dh.compression == 1 &&
@@ -240,8 +231,7 @@ zstd_cores(void)
 	char path[300], cut[300], err[_POSIX2_LINE_MAX];
 	struct kvm_arm_dumpheader dh;
 	struct kvm_arm_info in;
-	unsigned char h[512] = { 0 }, b[8];
-	uint32_t parity = 0;
+	unsigned char h[512], b[8];
 	long zlen;
 	kvm_t *kd;
 
@@ -295,19 +285,10 @@ zstd_cores(void)
 	}
 
 	/* Behind a dump-device header saying compression 2. */
-	memcpy(h, "FreeBSD Kernel Dump", 20);
-	memcpy(h + 20, "armv7", 5);
-	h[35] = 4;
-	h[39] = 1;
-	h[495] = 2;
 	snprintf(path, sizeof(path), "%s/dev.zst.dump", harness_tmpdir());
+	memset(h, 0, sizeof(h));
 	zlen = zstd_to(core, path, h, 512);
-	for (int i = 0; i < 8; i++)
-		h[40 + i] = (unsigned char)((uint64_t)zlen >> (56 - 8 * i));
-	for (int i = 0; i < 508; i += 4)
-		parity ^= (uint32_t)h[i] << 24 | h[i + 1] << 16 | h[i + 2] << 8 | h[i + 3];
-	for (int i = 0; i < 4; i++)
-		h[508 + i] = (unsigned char)(parity >> (24 - 8 * i));
+	fixture_dumpheader(h, (uint64_t)zlen, 512, 0, 2);
 	fixture_patch(path, 0, h, 512);
 	kd = kvm_open2(kernel, path, O_RDONLY, err, NULL);
 	check(kd != NULL && kvm_arm_dumpheader(kd, &dh) == 1 &&

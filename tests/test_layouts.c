@@ -237,34 +237,6 @@ no_kernel_and_resolver(void)
 	    "kvm_geterr(NULL) is empty");
 }
 
-/* Big-endian fields, parity word last so the XOR of all words is 0. */
-static void
-make_dumpheader(unsigned char *h, uint64_t len, uint32_t blocksize,
-    uint32_t keysize)
-{
-	uint32_t parity = 0;
-
-	memset(h, 0, 512);
-	for (int i = 0; i < 4; i++) {
-		h[60 + i] = (unsigned char)(blocksize >> (24 - 8 * i));
-		h[56 + i] = (unsigned char)(keysize >> (24 - 8 * i));
-	}
-	memcpy(h, "FreeBSD Kernel Dump", 20);
-	memcpy(h + 20, "armv7", 5);
-	h[35] = 4;			/* version */
-	h[39] = 1;			/* architectureversion */
-	for (int i = 0; i < 8; i++)
-		h[40 + i] = (unsigned char)(len >> (56 - 8 * i));
-	h[55] = 100;			/* dumptime */
-	memcpy(h + 64, "board.example", 13);
-	memcpy(h + 128, "FreeBSD 14.0-TEST #0", 20);
-	memcpy(h + 320, "page fault", 10);
-	for (int i = 0; i < 508; i += 4)
-		parity ^= (uint32_t)h[i] << 24 | h[i + 1] << 16 | h[i + 2] << 8 | h[i + 3];
-	for (int i = 0; i < 4; i++)
-		h[508 + i] = (unsigned char)(parity >> (24 - 8 * i));
-}
-
 /* The core behind a dump-device header padded to blocksize bytes. */
 static kvm_t *
 open_behind_header(const char *core, const char *kernel, uint64_t len,
@@ -277,7 +249,7 @@ open_behind_header(const char *core, const char *kernel, uint64_t len,
 
 	snprintf(raw, rawlen, "%s/raw-%u-%u.dump", harness_tmpdir(), blocksize,
 	    keysize);
-	make_dumpheader(h, len, blocksize, keysize);
+	fixture_dumpheader(h, len, blocksize, keysize, 0);
 	f = fopen(raw, "wb");
 	fwrite(h, 1, 512, f);
 	fwrite(pad, 1, blocksize > 512 ? blocksize - 512 : 0, f);
