@@ -48,6 +48,12 @@ expect_no_err() {
 	else notok "$1" "stderr: $(first_err)"; fi
 }
 
+# expect_no_out NAME: the last run printed nothing on stdout.
+expect_no_out() {
+	if [ ! -s "$TMP/out" ]; then ok "$1"
+	else notok "$1" "stdout: $(head -n 1 "$TMP/out" | cut -c1-200)"; fi
+}
+
 # expect_err NAME FIXED-STRING: stderr is one line, starts with "kvmarm: "
 # and contains the string (the file it names, usually).
 expect_err() {
