@@ -80,17 +80,6 @@ translate(kvm_t *kd, kvaddr_t va, struct xlat *x)
 	return 0;
 }
 
-/*
- * What to add to a payload offset to report a file offset: the dump-device
- * header's block, unless the payload is compressed (offsets then count in
- * the uncompressed stream).
- */
-static uint64_t
-file_base(const kvm_t *kd)
-{
-	return strcmp(kd->src.compression, "none") != 0 ? 0 : kd->src.base;
-}
-
 /* The reason a translated page has no data, in kd->errbuf. */
 static void
 not_dumped(kvm_t *kd, kvaddr_t va, const struct xlat *x)
@@ -118,7 +107,7 @@ kvm_arm_kvatop(kvm_t *kd, kvaddr_t va, kpaddr_t *pa, off_t *off)
 		return 0;
 	}
 	if (off != NULL)
-		*off = (off_t)(file_base(kd) + (uint64_t)x.off);
+		*off = (off_t)(kd->src.report_base + (uint64_t)x.off);
 	return KVM_PAGE_SIZE - (size_t)(va & KVM_PAGE_MASK);
 }
 
@@ -235,7 +224,7 @@ kvm_native(kvm_t *kd)
 int
 kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg)
 {
-	const uint64_t base = file_base(kd);
+	const uint64_t base = kd->src.report_base;
 
 	if (kd->ct->walk != NULL)
 		return kd->ct->walk(kd, cb, arg, base);
@@ -289,7 +278,7 @@ kvm_arm_info(kvm_t *kd, struct kvm_arm_info *in)
 	in->pte_size = kd->fmt->entry_size;
 	kd->ct->info(kd, in);
 	/* The container counts in the payload; callers want file offsets. */
-	base = file_base(kd);
+	base = kd->src.report_base;
 	in->msgbuf_offset += in->msgbuf_offset ? base : 0;
 	in->dumpavail_offset += in->dumpavail_offset ? base : 0;
 	in->bitmap_offset += in->bitmap_offset ? base : 0;

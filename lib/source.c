@@ -72,7 +72,7 @@ source_set_payload(struct source *src, uint64_t base, uint64_t size)
 		base = src->file_size;
 	if (size > src->file_size - base)
 		size = src->file_size - base;
-	src->base = base;
+	src->base = src->report_base = base;
 	src->size = src->raw_size = src->stored_size = size;
 }
 
@@ -86,6 +86,7 @@ source_use_gzip(struct source *src, char *err, size_t errlen)
 		return -1;
 	src->size = size;
 	src->compression = "gzip";
+	src->report_base = 0;	/* offsets count in the uncompressed stream */
 	return 0;
 }
 

@@ -25,6 +25,9 @@ struct source {
 	struct gz *gz;			/* non-NULL: the payload is gzip */
 	uint64_t size;			/* bytes of (uncompressed) payload */
 	const char *compression;	/* "none", "gzip" or "zstd" */
+	uint64_t report_base;		/* added to a payload offset to give a
+					   file offset: base, or 0 when the
+					   payload is compressed */
 	uint64_t stored_size;		/* bytes of payload as stored */
 };
 

@@ -146,6 +146,6 @@ source_use_zstd(struct source *src, char *err, size_t errlen)
 	src->fd = fd;
 	src->map = m == MAP_FAILED ? NULL : m;
 	src->file_size = src->raw_size = src->size = (uint64_t)size;
-	src->base = 0;
+	src->base = src->report_base = 0;
 	return 0;
 }
