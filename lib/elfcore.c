@@ -43,12 +43,6 @@ struct elfcore {
 	uint64_t pages, pages_present, expected_size;
 };
 
-static uint16_t
-load16(const unsigned char *p, int be)
-{
-	return (uint16_t)(be ? p[0] << 8 | p[1] : p[1] << 8 | p[0]);
-}
-
 static int
 by_pa(const void *a, const void *b)
 {

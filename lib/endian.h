@@ -10,6 +10,12 @@
 
 #include <stdint.h>
 
+static inline uint16_t
+load16(const unsigned char *p, int big_endian)
+{
+	return (uint16_t)(big_endian ? p[0] << 8 | p[1] : p[1] << 8 | p[0]);
+}
+
 static inline uint32_t
 load32(const unsigned char *p, int big_endian)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "harness.h"
 #include "mkcore.h"
 
@@ -49,8 +50,7 @@ fixture_patch32(const char *path, long off, uint32_t v, int be)
 {
 	unsigned char b[4];
 
-	for (int i = 0; i < 4; i++)
-		b[be ? 3 - i : i] = (unsigned char)(v >> (8 * i));
+	put32(b, v, be);
 	fixture_patch(path, off, b, 4);
 }
 

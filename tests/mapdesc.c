@@ -13,12 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void
-put32(unsigned char *p, uint32_t v, int be)
-{
-	for (int i = 0; i < 4; i++)
-		p[be ? 3 - i : i] = (unsigned char)(v >> (8 * i));
-}
+#include "bytes.h"
 
 /* Parse a quoted string with \n, \t, \\, \" and \xHH escapes. */
 static char *

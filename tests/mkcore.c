@@ -13,21 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bytes.h"
+
 #define PG 4096ull
-
-static void
-put32(unsigned char *p, uint32_t v, int be)
-{
-	for (int i = 0; i < 4; i++)
-		p[be ? 3 - i : i] = (unsigned char)(v >> (8 * i));
-}
-
-static void
-put64(unsigned char *p, uint64_t v, int be)
-{
-	put32(p + (be ? 4 : 0), (uint32_t)v, be);
-	put32(p + (be ? 0 : 4), (uint32_t)(v >> 32), be);
-}
 
 static uint64_t
 rnd(uint64_t x)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "bytes.h"
 #include "pagemap.h"
 
 /* Bit b of a bitmap of 32-bit words in the given byte order. */
@@ -17,13 +18,6 @@ naive_bit(const unsigned char *bm, uint64_t b, int be)
 	unsigned k = b % 32;
 
 	return w[be ? 3 - k / 8 : k / 8] >> (k % 8) & 1;
-}
-
-static void
-put64(unsigned char *p, uint64_t v, int be)
-{
-	for (int i = 0; i < 8; i++)
-		p[be ? 7 - i : i] = (unsigned char)(v >> (8 * i));
 }
 
 /* Version 1: bit b is page b; every bit's rank against a running count. */
