@@ -94,6 +94,39 @@ put_line(const char *key, const char *s)
 	putchar('\n');
 }
 
+/* The end of a page-count line: how many of them the file holds. */
+static void
+put_present(const struct kvm_arm_info *in)
+{
+	if (in->pages_present != in->pages_dumped)
+		printf(" (only %llu in the file)",
+		    (unsigned long long)in->pages_present);
+	putchar('\n');
+}
+
+/* The physical ranges (minidump) or memory segments (ELF core). */
+static void
+put_ranges(const struct kvm_arm_info *in, const char *label)
+{
+	for (size_t i = 0; i < in->nranges; i++)
+		printf(KEY "0x%08llx-0x%08llx\n", i == 0 ? label : "",
+		    (unsigned long long)in->ranges[i].start,
+		    (unsigned long long)in->ranges[i].end);
+}
+
+static void
+put_file_size(const struct cli *c)
+{
+	uint64_t whole = whole_file_size(c);
+
+	printf(KEY "%llu bytes", "file size:", (unsigned long long)whole);
+	/* Behind a dump-device header, or compressed, the dump differs. */
+	if (whole != c->info.file_size)
+		printf(" (the dump itself: %llu)",
+		    (unsigned long long)c->info.file_size);
+	putchar('\n');
+}
+
 /*
  * A full ELF core: all of physical memory in segments, the kernel's own
  * page tables; none of a minidump's sections.
@@ -102,7 +135,6 @@ static void
 info_elfcore(const struct cli *c)
 {
 	const struct kvm_arm_info *in = &c->info;
-	uint64_t whole = whole_file_size(c);
 
 	printf(KEY "%s (a full dump: all physical memory)\n", "container:",
 	    in->container);
@@ -113,19 +145,9 @@ info_elfcore(const struct cli *c)
 	printf(KEY "0x%08llx-0x%08llx\n", "KVA range:",
 	    (unsigned long long)in->kernbase, (unsigned long long)in->kva_end);
 	printf(KEY "%llu", "pages:", (unsigned long long)in->pages_dumped);
-	if (in->pages_present != in->pages_dumped)
-		printf(" (only %llu in the file)",
-		    (unsigned long long)in->pages_present);
-	putchar('\n');
-	for (size_t i = 0; i < in->nranges; i++)
-		printf(KEY "0x%08llx-0x%08llx\n", i == 0 ? "memory segments:" :
-		    "", (unsigned long long)in->ranges[i].start,
-		    (unsigned long long)in->ranges[i].end);
-	printf(KEY "%llu bytes", "file size:", (unsigned long long)whole);
-	if (whole != in->file_size)
-		printf(" (the dump itself: %llu)",
-		    (unsigned long long)in->file_size);
-	putchar('\n');
+	put_present(in);
+	put_ranges(in, "memory segments:");
+	put_file_size(c);
 	printf(KEY "%s\n", "truncated:", in->truncated ? "yes" : "no");
 }
 
@@ -134,7 +156,6 @@ info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 {
 	const struct kvm_arm_info *in = &c->info;
 	char when[64];
-	uint64_t whole;
 
 	printf(KEY "%s\n", "file:", c->core);
 	if (c->kernel != NULL)
@@ -189,14 +210,8 @@ info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 	printf(KEY "%llu (of %llu bits in the bitmap)", "pages dumped:",
 	    (unsigned long long)in->pages_dumped,
 	    (unsigned long long)in->bitmap_bits);
-	if (in->pages_present != in->pages_dumped)
-		printf(" (only %llu in the file)",
-		    (unsigned long long)in->pages_present);
-	putchar('\n');
-	for (size_t i = 0; i < in->nranges; i++)
-		printf(KEY "0x%08llx-0x%08llx\n", i == 0 ? "physical ranges:" :
-		    "", (unsigned long long)in->ranges[i].start,
-		    (unsigned long long)in->ranges[i].end);
+	put_present(in);
+	put_ranges(in, "physical ranges:");
 	printf(KEY "msgbuf 0x%llx", "section offsets:",
 	    (unsigned long long)in->msgbuf_offset);
 	if (in->dumpavail_offset != 0)
@@ -210,13 +225,7 @@ info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 	    "after a page-rounded PTE array" : "unpadded, as the kernel "
 	    "writes it", in->page_data_chosen_by_size ? "the file size fits "
 	    "it exactly" : "the file size fits neither start; assumed");
-	whole = whole_file_size(c);
-	printf(KEY "%llu bytes", "file size:", (unsigned long long)whole);
-	/* Behind a dump-device header, or compressed, the dump differs. */
-	if (whole != in->file_size)
-		printf(" (the dump itself: %llu)",
-		    (unsigned long long)in->file_size);
-	putchar('\n');
+	put_file_size(c);
 	printf(KEY "%llu bytes\n", "expected size:",
 	    (unsigned long long)in->expected_size);
 	if (in->truncated)
