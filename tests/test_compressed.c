@@ -6,9 +6,8 @@
  * come from the mapping description.
  */
 #include <string.h>
-#include <zlib.h>
-#include <zstd.h>
 
+#include "compress.h"
 #include "fixture.h"
 #include "kvm_arm.h"
 
@@ -21,38 +20,6 @@ static const char big[] =
     "kdata 0xc0030000 \"FreeBSD 14.0-GZ\"\n";
 
 static char core[256], kernel[256];
-/* gzip src[0, len) (all of it when len < 0) to dst, after an optional prefix. */
-static void
-gzip_to(const char *src, const char *dst, long len, int level,
-    const unsigned char *prefix, size_t plen, size_t zero_tail)
-{
-	static unsigned char buf[1 << 16];
-	char mode[8];
-	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
-	gzFile z;
-	size_t n;
-	long left = len;
-
-	if (prefix != NULL)
-		fwrite(prefix, 1, plen, out);
-	fclose(out);
-	snprintf(mode, sizeof(mode), "ab%d", level);
-	z = gzopen(dst, mode);
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
-		if (len >= 0 && (long)n > left)
-			n = (size_t)left;
-		gzwrite(z, buf, (unsigned)n);
-		left -= (long)n;
-		if (len >= 0 && left == 0)
-			break;
-	}
-	memset(buf, 0, sizeof(buf));
-	for (; zero_tail > 0; zero_tail -= sizeof(buf) < zero_tail ? sizeof(buf) : zero_tail)
-		gzwrite(z, buf, sizeof(buf) < zero_tail ? sizeof(buf) : (unsigned)zero_tail);
-	gzclose(z);
-	fclose(in);
-}
-
 /* n random 8-byte reads against the description's pattern. */
 static int
 random_reads(kvm_t *kd, int n)
@@ -195,34 +162,6 @@ thinned_index(void)
 	    kd ? "" : ": ", kd ? "" : err);
 	if (kd != NULL)
 		kvm_close(kd);
-}
-
-/* The core in one zstd frame, written to dst after an optional prefix. */
-static long
-zstd_to(const char *src, const char *dst, const unsigned char *prefix,
-    size_t plen)
-{
-	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
-	size_t n, cap, zlen;
-	void *buf, *z;
-	long len;
-
-	fseek(in, 0, SEEK_END);
-	len = ftell(in);
-	rewind(in);
-	buf = malloc((size_t)len);
-	cap = ZSTD_compressBound((size_t)len);
-	z = malloc(cap);
-	n = fread(buf, 1, (size_t)len, in);
-	zlen = ZSTD_compress(z, cap, buf, n, 1);
-	if (prefix != NULL)
-		fwrite(prefix, 1, plen, out);
-	fwrite(z, 1, zlen, out);
-	fclose(out);
-	fclose(in);
-	free(buf);
-	free(z);
-	return (long)zlen;
 }
 
 static void
