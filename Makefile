@@ -17,7 +17,7 @@ SOVER    = 0
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) -Iinclude -Ilib
-LIBS     = -lelf -lz -lzstd
+LIBS     = -ldw -lelf -lz -lzstd
 
 B        = build
 LIB_SRC  = lib/kvm.c lib/kvm_open.c lib/minidump.c lib/pagemap.c lib/source.c \

@@ -226,6 +226,108 @@ struct kvm_arm_dumpheader {
  */
 int kvm_arm_dumpheader(kvm_t *kd, struct kvm_arm_dumpheader *dh);
 
+/* ---- kernel threads (kvm_arm_walk_threads) ----------------------------- */
+
+/*
+ * Registers as saved in a pcb or a trapframe.  r[13] is sp, r[14] lr, r[15]
+ * pc.  Bit n of valid says r[n] is known (a pcb saves r4..r12, sp, lr, pc;
+ * a trapframe r0..r15); bit 16 says cpsr is.
+ */
+struct kvm_arm_regs {
+	uint32_t r[16];
+	uint32_t cpsr;
+	uint32_t valid;
+};
+#define KVM_ARM_REG_CPSR	16
+#define KVM_ARM_REGS_PCB	0x0000fff0u	/* r4..r15 */
+#define KVM_ARM_REGS_ALL	0x0001ffffu	/* r0..r15 and cpsr */
+
+/* Which pcb a thread's registers come from (kgdb's rule, in this order). */
+#define KVM_ARM_PCB_DUMPPCB	0	/* the crashed thread: dumppcb */
+#define KVM_ARM_PCB_STOPPCBS	1	/* on a CPU stopped by IPI: stoppcbs[cpu] */
+#define KVM_ARM_PCB_TD_PCB	2	/* else its last context switch: td_pcb */
+
+struct kvm_arm_thread {
+	int pid;			/* p_pid */
+	int tid;			/* td_tid */
+	char comm[20];			/* p_comm, NUL-terminated */
+	char name[20];			/* td_name, NUL-terminated */
+	int oncpu;			/* td_oncpu, -1 (NOCPU) when on none */
+	int crashed;			/* td_tid == dumptid */
+	int zombie;			/* found on zombproc */
+	kvaddr_t proc;			/* struct proc */
+	kvaddr_t thread;		/* struct thread */
+	kvaddr_t pcb;			/* the pcb the registers come from */
+	int pcb_kind;			/* KVM_ARM_PCB_* */
+	const char *pcb_name;		/* "dumppcb", "stoppcbs", "td_pcb" */
+	struct kvm_arm_regs regs;	/* from that pcb; 0 valid when unreadable */
+};
+
+typedef int kvm_arm_thread_cb_t(const struct kvm_arm_thread *, void *);
+
+/*
+ * Call cb once per kernel thread: allproc's processes in list order (then
+ * zombproc's, when the kernel has it), each process's threads in p_threads
+ * order.  Struct offsets come from the kernel's exported proc_off_* /
+ * thread_off_* / pcb_size variables, else from the kernel ELF's DWARF.
+ * Returns 1 when every list was walked to its end; 0 when the walk ended
+ * early: cb returned 0 (kvm_geterr is then ""), or a list was cut, looped
+ * or pointed outside the dump (kvm_geterr names the address; every thread
+ * before it was passed to cb); -1 when no walk is possible (no kernel ELF,
+ * no allproc, no offsets: kvm_geterr says what is missing).
+ */
+int kvm_arm_walk_threads(kvm_t *kd, kvm_arm_thread_cb_t *cb, void *arg);
+
+/* What the kernel left about its panic. */
+struct kvm_arm_panic {
+	int panicked;			/* panicstr was not NULL */
+	char panicstr[256];		/* the message ("" when none) */
+	char version[256];		/* the kernel's version string, trimmed */
+	int dumptid;			/* the crashed thread's tid, -1 if unknown */
+};
+
+/* Fill *p from panicstr, version and dumptid.  0, or -1 (kvm_geterr). */
+int kvm_arm_panic(kvm_t *kd, struct kvm_arm_panic *p);
+
+/* ---- symbols and backtraces ------------------------------------------- */
+
+/*
+ * The kernel symbol addr falls in: *name (valid until kvm_close) and
+ * *offset from its start.  Returns 1 when found, 0 when not.
+ */
+int kvm_arm_symbolize(kvm_t *kd, kvaddr_t addr, const char **name,
+    kvaddr_t *offset);
+
+struct kvm_arm_frame {
+	unsigned int level;		/* 0: innermost */
+	kvaddr_t pc, sp;
+	const char *function;		/* symbol of pc, NULL when unknown */
+	kvaddr_t offset;		/* pc - function */
+	int trapframe;			/* reached through a trapframe */
+	kvaddr_t trapframe_addr;	/* its address when trapframe is 1 */
+	const char *trapframe_kind;	/* "data abort", "irq", ... */
+	struct kvm_arm_regs regs;	/* this frame's registers, as known */
+};
+
+typedef int kvm_arm_frame_cb_t(const struct kvm_arm_frame *, void *);
+
+/*
+ * Unwind from the registers of a thread (or any register set with pc, sp
+ * and lr valid), through .ARM.exidx/.ARM.extab, DWARF CFI where a function
+ * has no EHABI entry, and trapframes.  cb gets each frame, innermost first,
+ * until it returns 0.  why (whylen bytes, may be NULL) gets the reason the
+ * unwind ended ("zero pc", "sp did not move at 0x...", ...).  Returns the
+ * number of frames given to cb, or -1 (kvm_geterr) when nothing could be.
+ */
+int kvm_arm_unwind(kvm_t *kd, const struct kvm_arm_regs *regs,
+    kvm_arm_frame_cb_t *cb, void *arg, char *why, size_t whylen);
+
+/*
+ * The source file and line of pc from the kernel ELF's DWARF line table.
+ * Returns 1 and *file (valid until kvm_close) and *line, or 0 when unknown.
+ */
+int kvm_arm_srcline(kvm_t *kd, kvaddr_t pc, const char **file, int *line);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,7 +3,9 @@
 # missing; as root, or through sudo), then run `make` with the arguments
 # given: `sh tools/setup.sh demo` is the README's first command.
 set -eu
-need="make gcc libelf-dev zlib1g-dev libzstd-dev pkg-config"
+need="make gcc libelf-dev libdw-dev zlib1g-dev libzstd-dev pkg-config"
+# What the tests use besides (debuggers that open our output, Python):
+[ "${1:-}" = demo ] || need="$need zstd python3 python3-pytest python3-drgn gdb-multiarch"
 missing=
 for p in $need; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
