@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run every test program and script; each prints one line per check:
-#   ok - NAME            or            not ok - NAME: what went wrong
-# and this prints the failures and a closing "N passed, N failed".
+#   ok - NAME   or   not ok - NAME: what went wrong   or   skip - NAME: why
+# and this prints one line per program as it goes, the failures and skips,
+# and a closing "N passed, N failed, N skipped".
 # Usage: tests/run.sh BUILD_DIR
 build=${1:-build}
 log=$(mktemp)
@@ -14,9 +15,12 @@ for t in "$build"/tests/test_* tests/test_*.sh tests/cli/*.sh; do
 	*.o) continue ;;
 	*) [ -x "$t" ] || continue; cmd="$t" ;;
 	esac
-	(cd "$(dirname "$0")/.." && $cmd) >"$out" 2>&1
+	(cd "$(dirname "$0")/.." && $cmd) >"$out" 2>&1 </dev/null
 	rc=$?
 	cat "$out" >>"$log"
+	printf '%-36s %4d ok, %d not ok, %d skipped\n' "$t" \
+	    "$(grep -c '^ok - ' "$out")" "$(grep -c '^not ok - ' "$out")" \
+	    "$(grep -c '^skip - ' "$out")"
 	# A program that fails or dies without saying which check failed (a
 	# crash after its last "ok") still counts as a failure.
 	if [ $rc -ne 0 ]; then
@@ -25,11 +29,13 @@ for t in "$build"/tests/test_* tests/test_*.sh tests/cli/*.sh; do
 		    echo "not ok - $t: exited with status $rc" >>"$log"
 	fi
 done
+grep '^skip - ' "$log"
 grep '^not ok - ' "$log"
 passed=$(grep -c '^ok - ' "$log")
 failed=$(grep -c '^not ok - ' "$log")
+skipped=$(grep -c '^skip - ' "$log")
 [ "$failed" -eq 0 ] || status=1
 [ "$passed" -gt 0 ] || status=1
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 rm -f "$log" "$out"
 exit $status
