@@ -19,6 +19,8 @@
 #define OPT_RANGES	0x02
 #define OPT_RAW		0x04
 #define OPT_WORD	0x08
+#define OPT_FORCE	0x10
+#define NOPTS		5
 
 struct command {
 	const char *name;
@@ -38,6 +40,7 @@ static const struct command commands[] = {
 	{ "nlist", cmd_nlist, OPT_JSON, 1, -1, 1, "SYM..." },
 	{ "dmesg", cmd_dmesg, 0, 0, 0, 0, "" },
 	{ "check", cmd_check, OPT_JSON, 0, 0, 0, "" },
+	{ "elfcore", cmd_elfcore, OPT_FORCE, 1, 1, 0, "[-f] OUT" },
 };
 
 static void
@@ -59,6 +62,8 @@ usage(FILE *f)
 "  nlist [--json] SYM...       kernel symbols (needs -N)\n"
 "  dmesg                       the kernel message buffer, oldest first\n"
 "  check [--json]              validate the dump; a line per problem\n"
+"  elfcore [-f] OUT            write the dump as an ELF core for gdb, lldb\n"
+"                              and drgn (-f: replace OUT)\n"
 "\n"
 "options:\n"
 "  -M core         the crash dump (required)\n"
@@ -96,7 +101,7 @@ struct parsed {
 	const struct command *cmd;
 	const char *cmd_name;
 	unsigned int opts_used;
-	const char *opt_names[4];	/* how each OPT_* bit was spelled */
+	const char *opt_names[NOPTS];	/* how each OPT_* bit was spelled */
 	int mmu_set;
 	unsigned int mmu;
 	int word_flags;			/* how many of -r -w -q were given */
@@ -122,7 +127,7 @@ static void
 flag(struct parsed *p, unsigned int bit, const char *name)
 {
 	int k = bit == OPT_JSON ? 0 : bit == OPT_RANGES ? 1 :
-	    bit == OPT_RAW ? 2 : 3;
+	    bit == OPT_RAW ? 2 : bit == OPT_WORD ? 3 : 4;
 
 	p->opts_used |= bit;
 	p->opt_names[k] = name;
@@ -179,6 +184,9 @@ parse_args(int argc, char **argv, struct cli *c, struct parsed *p, int *done)
 			flag(p, OPT_RAW, a);
 			c->raw = 1;
 			p->word_flags++;
+		} else if (strcmp(a, "-f") == 0) {
+			flag(p, OPT_FORCE, a);
+			c->force = 1;
 		} else if (strcmp(a, "-w") == 0 || strcmp(a, "-q") == 0) {
 			flag(p, OPT_WORD, a);
 			c->word_size = a[1] == 'w' ? 4 : 8;
@@ -204,7 +212,7 @@ validate(struct cli *c, struct parsed *p)
 	if (cmd == NULL)
 		return cli_usage("unknown command '%s'", p->cmd_name);
 	p->cmd = cmd;
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < NOPTS; k++) {
 		unsigned int bit = 1u << k;
 
 		if ((p->opts_used & bit) && !(cmd->opts & bit))
