@@ -78,6 +78,7 @@ const char *prot_string(unsigned int prot, char buf[4]);
  * bytes that are not printable \ooo, a backslash "\\\\".
  */
 void put_text(const char *s);
+void fput_text(FILE *f, const char *s);
 
 /* The subcommands: each returns an exit status. */
 int cmd_info(struct cli *c);
