@@ -318,6 +318,7 @@ ehabi_opcodes(const struct ehabi_tables *t, const struct ehabi_entry *e,
 	}
 	for (uint32_t k = 1; k <= more; k++) {
 		if (extab_word(t, addr + 4 * k, &w) != 0) {
+			*n = 0;
 			snprintf(why, whylen, "entry at 0x%08x runs past the end "
 			    "of .ARM.extab (%u more words)", (unsigned)addr,
 			    (unsigned)more);
