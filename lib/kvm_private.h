@@ -144,7 +144,9 @@ int symtab_lookup(const struct symtab *st, const char *name, kvaddr_t *value,
  */
 int symtab_symbolize(struct symtab *st, kvaddr_t addr, const char **name,
     kvaddr_t *value, kvaddr_t *size);
-/* The kernel ELF's libelf handle (for libdw and the unwind tables). */
+/* len bytes of the kernel ELF's image at va (raw, target order): 1 or 0. */
+int symtab_read(const struct symtab *st, kvaddr_t va, void *buf, size_t len);
+/* The kernel ELF's libelf handle (DWARF readers open libdw on it). */
 struct Elf;
 struct Elf *symtab_elf(const struct symtab *st);
 
