@@ -38,6 +38,49 @@ payload_start(const struct kvm_arm_dumpheader *dh)
 }
 
 /*
+ * The minidump magic is 24 bytes, NUL-padded, and every FreeBSD
+ * architecture writes the same "minidump FreeBSD/" prefix: only all 24
+ * bytes say 32-bit arm ("minidump FreeBSD/arm64" is not an arm dump).
+ */
+static const char arm_magic[24] = "minidump FreeBSD/arm";
+
+/* The other architectures' minidumps (their name after the slash). */
+static const char *const other_arches[] = {
+	"arm64", "amd64", "i386", "mips", "powerpc64", "powerpc", "riscv",
+};
+
+static int
+identify_minidump(kvm_t *kd, const unsigned char *b, size_t n)
+{
+	static const char prefix[] = "minidump FreeBSD/";
+	const size_t plen = sizeof(prefix) - 1;
+
+	if (n >= sizeof(arm_magic) &&
+	    memcmp(b, arm_magic, sizeof(arm_magic)) == 0) {
+		kd->ct = &container_minidump;
+		return 0;
+	}
+	if (n > plen && memcmp(b, prefix, plen) == 0) {
+		for (size_t i = 0; i < sizeof(other_arches) /
+		    sizeof(other_arches[0]); i++) {
+			size_t k = strlen(other_arches[i]);
+			/* powerpc64's magic is longer than 24 bytes. */
+			if (n >= plen + k + 1 &&
+			    memcmp(b + plen, other_arches[i], k) == 0 &&
+			    (b[plen + k] == '\0' || plen + k >= 24)) {
+				kvm_err(kd, "%s: a FreeBSD/%s minidump: "
+				    "libkvm_arm reads 32-bit arm dumps only",
+				    kd->corefile, other_arches[i]);
+				return -1;
+			}
+		}
+	}
+	kvm_err(kd, "%s: not a FreeBSD/arm minidump (bad magic)",
+	    kd->corefile);
+	return -1;
+}
+
+/*
  * What the file is: step over a dump-device header and compression, then
  * pick the container (a minidump or a full ELF core), or say as precisely
  * as we can what the file is instead.
@@ -86,10 +129,8 @@ identify_core(kvm_t *kd)
 		kvm_err(kd, "%s: read error", kd->corefile);
 		return -1;
 	}
-	if (n >= 8 && memcmp(b, "minidump", 8) == 0) {
-		kd->ct = &container_minidump;
-		return 0;
-	}
+	if (n >= 8 && memcmp(b, "minidump", 8) == 0)
+		return identify_minidump(kd, b, (size_t)n);
 	/* e_type is ET_CORE (4) in either byte order. */
 	if (n >= 18 && memcmp(b, "\177ELF", 4) == 0 && (b[16] | b[17]) == 4 &&
 	    (b[16] == 0 || b[17] == 0)) {

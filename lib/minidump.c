@@ -15,7 +15,9 @@
 #include "endian.h"
 #include "kvm_private.h"
 
-#define MD_MAGIC	"minidump FreeBSD/arm"
+/* 24 bytes, NUL-padded: "minidump FreeBSD/arm64" must not match. */
+#define MD_MAGIC	"minidump FreeBSD/arm\0\0\0"
+#define MD_MAGIC_BYTES	24
 #define MD_HDR_BYTES	56
 
 static uint64_t
@@ -101,7 +103,7 @@ parse_header(kvm_t *kd, struct minidump *md)
 	int be;
 
 	if (source_read(&kd->src, 0, h, sizeof(h)) != (int64_t)sizeof(h) ||
-	    memcmp(h, MD_MAGIC, sizeof(MD_MAGIC) - 1) != 0) {
+	    memcmp(h, MD_MAGIC, MD_MAGIC_BYTES) != 0) {
 		kvm_err(kd, "%s: not a FreeBSD/arm minidump (bad magic)",
 		    kd->corefile);
 		return -1;

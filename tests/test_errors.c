@@ -46,6 +46,50 @@ patched(const char *name, long off, uint32_t v)
 	return path;
 }
 
+/* A copy of the good core whose 24-byte magic is magic (NUL-padded). */
+static const char *
+remagicked(const char *name, const char *magic)
+{
+	static char path[300];
+	char m[32] = "";
+
+	snprintf(path, sizeof(path), "%s/%s.core", harness_tmpdir(), name);
+	fixture_copy(core, path, -1);
+	strncpy(m, magic, sizeof(m) - 1);
+	fixture_patch(path, 0, m, strlen(magic) > 24 ? strlen(magic) : 24);
+	return path;
+}
+
+/*
+ * The minidump magic is compared over all 24 bytes; the other FreeBSD
+ * architectures' minidumps are named for what they are.
+ */
+static void
+magics(void)
+{
+	static const char *const arches[] = {
+		"arm64", "amd64", "i386", "mips", "powerpc64", "riscv",
+	};
+	char err[_POSIX2_LINE_MAX], want[64];
+
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+		char magic[48];
+
+		snprintf(magic, sizeof(magic), "minidump FreeBSD/%s", arches[i]);
+		snprintf(want, sizeof(want), "a FreeBSD/%s minidump", arches[i]);
+		const char *p = remagicked(arches[i], magic);
+		kvm_t *kd = kvm_open2(NULL, p, O_RDONLY, err, NULL);
+		check(kd == NULL && strstr(err, want) != NULL &&
+		    strstr(err, "32-bit arm") != NULL && strstr(err, p) != NULL,
+		    "magic '%s' is named, not read as arm: %s", magic,
+		    kd == NULL ? err : "opened");
+		kvm_close(kd);
+	}
+	/* Junk after the arm name, inside the 24 bytes: not an arm dump. */
+	refused("magic 'minidump FreeBSD/armXY'", kernel,
+	    remagicked("armxy", "minidump FreeBSD/armXY"), "bad magic");
+}
+
 static const char *
 text_file(const char *name, const char *text)
 {
@@ -221,6 +265,7 @@ main(void)
 	}
 	files();
 	header_fields();
+	magics();
 	addresses();
 	elfcores();
 	return harness_status();

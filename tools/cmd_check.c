@@ -386,7 +386,8 @@ payload_start(const unsigned char *kdh)
 static int
 looks_like_minidump(const char *path)
 {
-	static const char md[] = "minidump FreeBSD/arm";
+	/* All 24 bytes: "minidump FreeBSD/arm64" is another architecture's. */
+	static const char md[] = "minidump FreeBSD/arm\0\0\0";
 	static const char kdh[] = "FreeBSD Kernel Dump";
 	unsigned char b[512];
 	FILE *f = fopen(path, "rb");
@@ -396,12 +397,12 @@ looks_like_minidump(const char *path)
 	if (f == NULL)
 		return 0;
 	n = fread(b, 1, sizeof(b), f);
-	if (n >= sizeof(md) - 1 && memcmp(b, md, sizeof(md) - 1) == 0)
+	if (n >= sizeof(md) && memcmp(b, md, sizeof(md)) == 0)
 		yes = 1;
 	else if (n == sizeof(b) && memcmp(b, kdh, sizeof(kdh)) == 0 &&
 	    fseek(f, payload_start(b), SEEK_SET) == 0 &&
-	    fread(b, 1, sizeof(md) - 1, f) == sizeof(md) - 1 &&
-	    memcmp(b, md, sizeof(md) - 1) == 0)
+	    fread(b, 1, sizeof(md), f) == sizeof(md) &&
+	    memcmp(b, md, sizeof(md)) == 0)
 		yes = 1;
 	fclose(f);
 	return yes;

@@ -80,4 +80,17 @@ run -M "$TMP/cut.core" pages
 expect_rc "cut inside the PTE array: exit 2" 2
 expect_err "cut inside the PTE array: names it" "$TMP/cut.core"
 
+# Another architecture's minidump (the same 17-byte prefix): named, exit 2,
+# for check too (it must not take it for a broken arm dump).
+for arch in arm64 amd64; do
+	cp "$core" "$TMP/$arch.core"
+	printf 'minidump FreeBSD/%s\000\000' "$arch" |
+	    dd of="$TMP/$arch.core" conv=notrunc 2>/dev/null
+	for c in info check; do
+		run -M "$TMP/$arch.core" $c
+		expect_rc "$arch minidump, $c: exit 2" 2
+		expect_err "$arch minidump, $c: named" "a FreeBSD/$arch minidump"
+	done
+done
+
 finish
