@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kvm_private.h"
 
@@ -146,6 +147,25 @@ identify_core(kvm_t *kd)
 	return -1;
 }
 
+/*
+ * A kernel or core that is a FIFO, socket or device would make open() or
+ * the first read wait forever (or read a terminal): refuse it by its
+ * st_mode before any blocking open.  A missing file is left to open(),
+ * whose error says so.  0, or -1 with the reason.
+ */
+static int
+refuse_non_file(kvm_t *kd, const char *path)
+{
+	struct stat st;
+	const char *why;
+
+	if (stat(path, &st) != 0 ||
+	    (why = source_not_regular((unsigned int)st.st_mode)) == NULL)
+		return 0;
+	kvm_err(kd, "%s: %s", path, why);
+	return -1;
+}
+
 static kvm_t *
 open_common(const char *execfile, const char *corefile, int flags,
     char *errbuf, const char *program,
@@ -173,8 +193,8 @@ open_common(const char *execfile, const char *corefile, int flags,
 		goto fail;
 	}
 	/*
-	 * As libkvm: O_RDONLY or O_RDWR (kgdb asks for it); the core is opened
-	 * read-only either way and kvm_write refuses.  O_WRONLY makes no sense.
+	 * As libkvm: O_RDONLY, or O_RDWR (kgdb -w), which opens the core
+	 * read-write for kvm_write.  O_WRONLY makes no sense.
 	 */
 	if ((flags & O_ACCMODE) == O_WRONLY) {
 		kvm_err(kd, "%s: crash dumps cannot be opened write-only "
@@ -185,6 +205,9 @@ open_common(const char *execfile, const char *corefile, int flags,
 		kvm_err(kd, "bad flags arg 0x%x", (unsigned)flags);
 		goto fail;
 	}
+	if ((execfile != NULL && refuse_non_file(kd, execfile) != 0) ||
+	    refuse_non_file(kd, corefile) != 0)
+		goto fail;
 	if (execfile != NULL) {
 		kd->symtab = symtab_open(execfile, &kd->big_endian, why,
 		    sizeof(why));
@@ -194,11 +217,20 @@ open_common(const char *execfile, const char *corefile, int flags,
 		}
 		kd->byte_order_source = "kernel ELF";
 	}
-	if (source_open(&kd->src, corefile, why, sizeof(why)) != 0) {
+	if (source_open_mode(&kd->src, corefile, (flags & O_ACCMODE) == O_RDWR,
+	    why, sizeof(why)) != 0) {
 		kvm_err(kd, "%s", why);
 		goto fail;
 	}
-	if (identify_core(kd) != 0 || kd->ct->open(kd) != 0)
+	if (identify_core(kd) != 0)
+		goto fail;
+	if (kd->src.writable && strcmp(kd->src.compression, "none") != 0) {
+		kvm_err(kd, "%s: a %s-compressed core cannot be opened O_RDWR "
+		    "(kvm_write cannot patch a compressed stream): decompress "
+		    "it first", corefile, kd->src.compression);
+		goto fail;
+	}
+	if (kd->ct->open(kd) != 0)
 		goto fail;
 	kd->errbuf[0] = '\0';
 	return kd;

@@ -93,4 +93,17 @@ for arch in arm64 amd64; do
 	done
 done
 
+# A FIFO as -M or -N: refused at once by its kind (opening it for reading
+# would wait for a writer forever); timeout turns a hang into a failure.
+mkfifo "$TMP/fifo"
+for how in "-M $TMP/fifo" "-N $TMP/fifo -M $core" "-N /dev/null -M $core" "-M /dev/null"; do
+	timeout 20 "$K" $how info >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	expect_rc "$how: exit 2, no hang" 2
+	expect_err "$how: one line naming the kind" "not a regular file"
+done
+run -N "$TMP" -M "$core" info
+expect_rc "-N a directory: exit 2" 2
+expect_err "-N a directory: says so, as -M does" "$TMP: is a directory"
+
 finish
