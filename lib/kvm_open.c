@@ -39,6 +39,47 @@ payload_start(const struct kvm_arm_dumpheader *dh)
 }
 
 /*
+ * After a dump-device header (kd->dh): refuse what is no memory dump, and
+ * make the payload at payload_off (dumplength bytes, uncompressed) the
+ * core.  0, or -1 and the error.
+ */
+static int
+use_dumpheader(kvm_t *kd, uint64_t payload_off)
+{
+	kd->has_dumpheader = 1;
+	if (strcmp(kd->dh.magic, "FreeBSD Text Dump") == 0) {
+		kvm_err(kd, "%s: a textdump (tar of ddb output), not a "
+		    "memory dump", kd->corefile);
+		return -1;
+	}
+	if (kd->dh.dumpkeysize != 0) {
+		kvm_err(kd, "%s: an encrypted dump (%u-byte key); "
+		    "savecore decrypts it with the key", kd->corefile,
+		    kd->dh.dumpkeysize);
+		return -1;
+	}
+	source_set_payload(&kd->src, payload_off, kd->dh.dumplength);
+	if (kd->dh.compression > 2) {
+		kvm_err(kd, "%s: the dump is compressed with unknown "
+		    "method %u", kd->corefile, kd->dh.compression);
+		return -1;
+	}
+	if (kd->dh.compression != 0 && uncompress(kd, kd->dh.compression) != 0)
+		return -1;
+	return 0;
+}
+
+/* The file starts as something we read: no need to look at its end. */
+static int
+known_magic(const unsigned char *b, size_t n)
+{
+	return (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) ||
+	    (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0) ||
+	    (n >= 8 && memcmp(b, "minidump", 8) == 0) ||
+	    (n >= 4 && memcmp(b, "\177ELF", 4) == 0);
+}
+
+/*
  * The minidump magic is 24 bytes, NUL-padded, and every FreeBSD
  * architecture writes the same "minidump FreeBSD/" prefix: only all 24
  * bytes say 32-bit arm ("minidump FreeBSD/arm64" is not an arm dump).
@@ -91,30 +132,24 @@ identify_core(kvm_t *kd)
 {
 	unsigned char b[512];
 	int64_t n = source_read(&kd->src, 0, b, sizeof(b));
+	uint64_t payload;
+	char why[256];
+	int found;
 
 	if (n >= 0 && dumpheader_parse(b, (size_t)n, &kd->dh)) {
-		kd->has_dumpheader = 1;
-		if (strcmp(kd->dh.magic, "FreeBSD Text Dump") == 0) {
-			kvm_err(kd, "%s: a textdump (tar of ddb output), not a "
-			    "memory dump", kd->corefile);
-			return -1;
-		}
-		if (kd->dh.dumpkeysize != 0) {
-			kvm_err(kd, "%s: an encrypted dump (%u-byte key); "
-			    "savecore decrypts it with the key", kd->corefile,
-			    kd->dh.dumpkeysize);
-			return -1;
-		}
 		/* The kernel pads the header to a block of the dump device. */
-		source_set_payload(&kd->src, payload_start(&kd->dh),
-		    kd->dh.dumplength);
-		if (kd->dh.compression > 2) {
-			kvm_err(kd, "%s: the dump is compressed with unknown "
-			    "method %u", kd->corefile, kd->dh.compression);
+		if (use_dumpheader(kd, payload_start(&kd->dh)) != 0)
+			return -1;
+		n = source_read(&kd->src, 0, b, sizeof(b));
+	} else if (n >= 0 && !known_magic(b, (size_t)n) &&
+	    (found = dumpheader_find_trailing(&kd->src, &kd->dh, &payload,
+	    why, sizeof(why))) != 0) {
+		/* A whole dump partition: junk, then the dump savecore finds. */
+		if (found < 0) {
+			kvm_err(kd, "%s: %s", kd->corefile, why);
 			return -1;
 		}
-		if (kd->dh.compression != 0 &&
-		    uncompress(kd, kd->dh.compression) != 0)
+		if (use_dumpheader(kd, payload) != 0)
 			return -1;
 		n = source_read(&kd->src, 0, b, sizeof(b));
 	} else if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {

@@ -126,6 +126,16 @@ int kvm_symbol(kvm_t *kd, const char *name, kvaddr_t *value);
 int dumpheader_parse(const unsigned char *buf, size_t len,
     struct kvm_arm_dumpheader *dh);
 
+/*
+ * A raw image of a whole dump partition, found as savecore finds it: by
+ * the header in the device's last block and its leading copy.  1 with the
+ * leading header and the payload's file offset; 0 when the file does not
+ * end in a header; -1 with why when the two disagree.
+ */
+int dumpheader_find_trailing(const struct source *src,
+    struct kvm_arm_dumpheader *dh, uint64_t *payload, char *why,
+    size_t whylen);
+
 /* symtab.c: the kernel ELF. */
 struct symtab *symtab_open(const char *path, int *big_endian, char *err,
     size_t errlen);
