@@ -157,10 +157,11 @@ struct kvm_arm_range {
 };
 
 struct kvm_arm_info {
-	const char *container;		/* "minidump" */
+	const char *container;		/* "minidump" or "ELF core" */
 	unsigned int version;		/* minidump version: 1 or 2 */
 	unsigned int layout_version;	/* 1 for a v2 header with dumpavailsize 0 */
-	unsigned int mmuformat;		/* the header's tag */
+	unsigned int mmuformat;		/* the header's tag (ELF core: the
+					   kernel's format, 0 when assumed) */
 	unsigned int mmuformat_used;	/* the PTE format decoding this dump */
 	const char *mmuformat_name;	/* "v4", "v6", "lpae" */
 	unsigned int arch;		/* __ARM_ARCH of the kernel, 0 if unknown */
@@ -189,6 +190,10 @@ struct kvm_arm_info {
 	uint64_t payload_offset;	/* 512 after a dump-device header, else 0 */
 	const char *compression;	/* "none" or "gzip" */
 	uint64_t stored_size;		/* bytes of the payload in the file */
+	const char *mmuformat_source;	/* where mmuformat comes from: "the dump
+					   header", or for an ELF core the
+					   kernel's .ARM.attributes, its LPAE
+					   root symbol, or "assumed: ..." */
 };
 
 /* Fill *info with the dump's facts.  Returns 0, or -1 on a NULL argument. */

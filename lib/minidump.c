@@ -378,6 +378,8 @@ minidump_info(const kvm_t *kd, struct kvm_arm_info *in)
 	in->version = md->version;
 	in->layout_version = md->layout_version;
 	in->mmuformat = md->mmuformat;
+	in->mmuformat_source = md->mmuformat ? "the dump header" :
+	    "assumed: the dump header says 0 (unknown)";
 	in->arch = md->arch;
 	in->msgbuf_size = md->msgbufsize;
 	in->bitmap_bits = kd->pm.nbits;
