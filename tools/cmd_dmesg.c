@@ -4,9 +4,12 @@
  * The text is a ring; where it wraps is msg_wseq % msg_size in struct
  * msgbuf (FORMATS.md section 6).  With -N the struct is found as dmesg(8)
  * finds it, through the kernel's msgbufp; without a kernel, the minidump's
- * msgbuf section usually holds the struct right after the ring.  Output is
- * escaped as vis(3) would (C escapes or \ooo), keeping newlines and tabs.
+ * msgbuf section usually holds the struct right after the ring.  Lines are
+ * printed as FreeBSD's dmesg(8) prints them: syslog priority prefixes
+ * removed, lines of other facilities than the kernel's left out (-a keeps
+ * them), bytes escaped as strvisx(3) does.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,40 +25,91 @@
 #define MSG_SIZE	8
 #define MSG_WSEQ	12
 
+/*
+ * One byte as FreeBSD's dmesg prints it: through strvisx(3) with no flags
+ * (in the C locale).  Printable ASCII, space, tab and newline as they are;
+ * a backslash, and a space with the top bit set, in octal (\134, \240);
+ * other bytes as \^C for a control character (\^? for DEL) and \M-c or
+ * \M^C for one with the top bit set.
+ */
 static void
-put_visible(unsigned char ch)
+put_vis(unsigned char ch)
 {
-	static const char cesc[] = "\a\b\f\r\v\\";
-	static const char cname[] = "abfrv\\";
-	const char *e;
+	unsigned char low = ch & 0x7f;
 
-	if (ch == '\n' || ch == '\t' || (ch >= 0x20 && ch < 0x7f && ch != '\\'))
+	if ((ch > 0x20 && ch < 0x7f && ch != '\\') || ch == ' ' ||
+	    ch == '\t' || ch == '\n') {
 		putchar(ch);
-	else if (ch != '\0' && (e = strchr(cesc, ch)) != NULL)
-		printf("\\%c", cname[e - cesc]);
-	else
+	} else if (ch == '\\' || low == ' ') {
 		printf("\\%03o", ch);
+	} else {
+		fputs(ch & 0x80 ? "\\M" : "\\", stdout);
+		if (low < 0x20 || low == 0x7f)
+			printf("^%c", low == 0x7f ? '?' : low + '@');
+		else
+			printf("-%c", low);
+	}
+}
+
+/* LOG_FAC of a syslog priority: kernel messages have facility 0. */
+#define LOG_FACMASK	0x3f8
+
+/*
+ * Print one line [p, end) (its newline included) as dmesg(8) does: a
+ * leading "<N>" syslog priority is removed, and the line left out when its
+ * facility is not the kernel's (a message logged from userland through
+ * /dev/klog), unless all.
+ */
+static void
+print_line(const unsigned char *p, const unsigned char *end, int all)
+{
+	if (p[0] == '<' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+		const unsigned char *q = p + 1;
+		long pri = 0;
+
+		while (q < end && *q >= '0' && *q <= '9' && pri <= INT_MAX / 10)
+			pri = pri * 10 + (*q++ - '0');
+		if (q < end && *q == '>' && pri < INT_MAX) {
+			if ((pri & LOG_FACMASK) != 0 && !all)
+				return;
+			p = q + 1;
+		}
+	}
+	while (p < end)
+		put_vis(*p++);
 }
 
 /*
- * Print ring[pos..size) then ring[0..pos).  The NULs of a buffer that has
- * not wrapped yet are dropped where dmesg(8) drops them, at the start, and
- * also at the end, where the as-stored order puts them.
+ * Print ring[pos..size) then ring[0..pos), a line at a time.  The NULs of
+ * a buffer that has not wrapped yet are dropped where dmesg(8) drops them,
+ * at the start, and also at the end, where the as-stored order puts them;
+ * like dmesg(8), the last line ends with a newline.
  */
-static void
-print_ring(const unsigned char *ring, size_t size, size_t pos)
+static int
+print_ring(const unsigned char *ring, size_t size, size_t pos, int all)
 {
+	unsigned char *text = malloc(size + 1);
 	size_t first = 0, end = size;
 
-	while (first < size && ring[(pos + first) % size] == '\0')
+	if (text == NULL)
+		return -1;
+	for (size_t k = 0; k < size; k++)
+		text[k] = ring[(pos + k) % size];
+	while (first < end && text[first] == '\0')
 		first++;
-	while (end > first && ring[(pos + end - 1) % size] == '\0')
+	while (end > first && text[end - 1] == '\0')
 		end--;
-	for (size_t k = first; k < end; k++)
-		put_visible(ring[(pos + k) % size]);
-	/* Like dmesg(8): the last line ends with a newline. */
-	if (end > first && ring[(pos + end - 1) % size] != '\n')
-		putchar('\n');
+	if (end > first && text[end - 1] != '\n')
+		text[end++] = '\n';
+	for (size_t k = first; k < end;) {
+		const unsigned char *nl = memchr(text + k, '\n', end - k);
+		size_t next = (size_t)(nl - text) + 1;
+
+		print_line(text + k, text + next, all);
+		k = next;
+	}
+	free(text);
+	return 0;
 }
 
 /*
@@ -68,6 +122,7 @@ dmesg_kernel(struct cli *c, char *why, size_t whylen)
 	struct kvm_nlist nl[2];
 	unsigned char word[4], mb[MSGBUF_STRUCT], *ring;
 	uint64_t ptr, size, wseq, msgbufp;
+	int rc;
 
 	memset(nl, 0, sizeof(nl));
 	nl[0].n_name = "msgbufp";
@@ -111,16 +166,18 @@ dmesg_kernel(struct cli *c, char *why, size_t whylen)
 		free(ring);
 		return EXIT_NO;
 	}
-	print_ring(ring, (size_t)size, (size_t)(wseq % size));
+	rc = print_ring(ring, (size_t)size, (size_t)(wseq % size), c->all);
 	free(ring);
-	return EXIT_OK;
+	if (rc != 0)
+		snprintf(why, whylen, "out of memory");
+	return rc != 0 ? EXIT_NO : EXIT_OK;
 }
 
 /* From the minidump's msgbuf section alone. */
 static int
 dmesg_section(struct cli *c)
 {
-	size_t len, section_len;
+	size_t len, section_len, pos;
 	const unsigned char *ring = kvm_arm_msgbuf(c->kd, &len, &section_len);
 
 	if (ring == NULL) {
@@ -130,12 +187,15 @@ dmesg_section(struct cli *c)
 	if (section_len >= len + MSGBUF_STRUCT &&
 	    target_word(c, ring + len + MSG_MAGIC_OFF, 4) == MSG_MAGIC) {
 		/* The struct the kernel keeps after the ring has the position. */
-		print_ring(ring, len, (size_t)(target_word(c, ring + len +
-		    MSG_WSEQ, 4) % len));
+		pos = (size_t)(target_word(c, ring + len + MSG_WSEQ, 4) % len);
 	} else {
 		cli_error(c, "no struct msgbuf after the message buffer, so "
 		    "the write position is unknown: printing it as stored");
-		print_ring(ring, len, 0);
+		pos = 0;
+	}
+	if (print_ring(ring, len, pos, c->all) != 0) {
+		cli_error(c, "out of memory");
+		return EXIT_USAGE;
 	}
 	return EXIT_OK;
 }
@@ -148,6 +208,11 @@ cmd_dmesg(struct cli *c)
 	if (c->kernel != NULL) {
 		if (dmesg_kernel(c, why, sizeof(why)) == EXIT_OK)
 			return EXIT_OK;
+		/* A full ELF core has no msgbuf section to fall back on. */
+		if (strcmp(c->info.container, "minidump") != 0) {
+			cli_error(c, "%s", why);
+			return EXIT_NO;
+		}
 		cli_error(c, "%s; using the dump's msgbuf section", why);
 	}
 	return dmesg_section(c);

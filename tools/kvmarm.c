@@ -19,8 +19,9 @@
 #define OPT_RANGES	0x02
 #define OPT_RAW		0x04
 #define OPT_WORD	0x08
-#define OPT_FORCE	0x10
-#define NOPTS		5
+#define OPT_ALL		0x10	/* dmesg -a, check --all */
+#define OPT_FORCE	0x20	/* elfcore -f */
+#define NOPTS		6
 
 struct command {
 	const char *name;
@@ -38,8 +39,8 @@ static const struct command commands[] = {
 	    "ADDR|SYMBOL[+OFF] LEN" },
 	{ "pages", cmd_pages, OPT_JSON | OPT_RANGES, 0, 0, 0, "" },
 	{ "nlist", cmd_nlist, OPT_JSON, 1, -1, 1, "SYM..." },
-	{ "dmesg", cmd_dmesg, 0, 0, 0, 0, "" },
-	{ "check", cmd_check, OPT_JSON, 0, 0, 0, "" },
+	{ "dmesg", cmd_dmesg, OPT_ALL, 0, 0, 0, "" },
+	{ "check", cmd_check, OPT_JSON | OPT_ALL, 0, 0, 0, "" },
 	{ "ps",    cmd_ps,    OPT_JSON, 0, 0, 1, "" },
 	{ "elfcore", cmd_elfcore, OPT_FORCE, 1, 1, 0, "[-f] OUT" },
 };
@@ -61,8 +62,11 @@ usage(FILE *f)
 "                              ADDR may be SYMBOL[+OFF] with -N\n"
 "  pages [--ranges] [--json]   every mapped kernel page (or merged ranges)\n"
 "  nlist [--json] SYM...       kernel symbols (needs -N)\n"
-"  dmesg                       the kernel message buffer, oldest first\n"
-"  check [--json]              validate the dump; a line per problem\n"
+"  dmesg [-a]                  the kernel message buffer, oldest first, as\n"
+"                              dmesg(8) prints it (-a: also the lines of\n"
+"                              other syslog facilities than the kernel's)\n"
+"  check [--all] [--json]      validate the dump; a line per problem\n"
+"                              (--all: every run, none summarized)\n"
 "  ps [--json]                 every kernel thread: pid, tid, CPU, pcb,\n"
 "                              comm/tdname; '*' the crashed one (needs -N)\n"
 "  elfcore [-f] OUT            write the dump as an ELF core for gdb, lldb\n"
@@ -129,8 +133,10 @@ option_value(int argc, char **argv, int *i, const char *opt)
 static void
 flag(struct parsed *p, unsigned int bit, const char *name)
 {
-	int k = bit == OPT_JSON ? 0 : bit == OPT_RANGES ? 1 :
-	    bit == OPT_RAW ? 2 : bit == OPT_WORD ? 3 : 4;
+	int k = 0;
+
+	while ((1u << k) != bit)	/* the bit's index */
+		k++;
 
 	p->opts_used |= bit;
 	p->opt_names[k] = name;
@@ -181,6 +187,9 @@ parse_args(int argc, char **argv, struct cli *c, struct parsed *p, int *done)
 			p->mmu_set = 1;
 		} else if (strcmp(a, "--json") == 0) {
 			flag(p, OPT_JSON, a);
+		} else if (strcmp(a, "-a") == 0 || strcmp(a, "--all") == 0) {
+			flag(p, OPT_ALL, a);
+			c->all = 1;
 		} else if (strcmp(a, "--ranges") == 0) {
 			flag(p, OPT_RANGES, a);
 		} else if (strcmp(a, "-r") == 0) {

@@ -27,6 +27,7 @@ struct cli {
 	int ranges;		/* pages --ranges */
 	int raw;		/* read -r */
 	int word_size;		/* read -w (4) / -q (8), else 0 */
+	int all;		/* dmesg -a, check --all */
 	int force;		/* elfcore -f */
 	char **args;		/* the subcommand's operands */
 	int nargs;
