@@ -11,6 +11,13 @@ if ! command -v $GDB >/dev/null 2>&1; then
 else
 	HAVE_GDB=1
 fi
+PY=/usr/bin/python3	# Debian's, with python3-drgn (plain python3 may be another)
+if ! $PY -c 'import drgn' >/dev/null 2>&1; then
+	echo "skip - elfcore export read by drgn: no python3-drgn for $PY (tools/setup.sh installs it)"
+	HAVE_DRGN=0
+else
+	HAVE_DRGN=1
+fi
 if ! command -v lldb >/dev/null 2>&1; then
 	echo "skip - elfcore export read by lldb: lldb is not installed (tools/setup.sh installs it)"
 	HAVE_LLDB=0
@@ -55,6 +62,21 @@ lldb_reads() {
 			for (i = 2; i <= NF && got < n && i <= 17; i++) { hex = hex $i; got++ }
 		}
 		END { out() }'
+}
+
+# drgn_reads CORE LIST: the same through drgn's Program.read.
+drgn_reads() {
+	$PY - "$1" "$2" <<'PYEOF' 2>&1
+import sys, drgn
+prog = drgn.Program()
+prog.set_core_dump(sys.argv[1])
+for line in open(sys.argv[2]):
+    va, n = line.split()
+    try:
+        print(va, prog.read(int(va, 16), int(n)).hex())
+    except drgn.FaultError:
+        print(va, "ERR")
+PYEOF
 }
 
 # page_cut LIST WANT: LIST's reads (and WANT's bytes) cut at the end of
@@ -111,6 +133,10 @@ for n in armv7-v2 armv5-v1-be lpae-v2 old-v1 wrapped-v2-be elfcore-v6-be; do
 	if [ $HAVE_GDB = 1 ]; then
 		gdb_reads "$out" "$TMP/list" >"$TMP/got"
 		compare "$n" gdb "$TMP/got"
+	fi
+	if [ $HAVE_DRGN = 1 ]; then
+		drgn_reads "$out" "$TMP/list" >"$TMP/got"
+		compare "$n" drgn "$TMP/got"
 	fi
 	if [ $HAVE_LLDB = 1 ]; then
 		page_cut "$TMP/list" "$TMP/want"
