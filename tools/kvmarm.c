@@ -20,6 +20,8 @@
 #define OPT_RAW		0x04
 #define OPT_WORD	0x08
 #define OPT_ALL		0x10	/* dmesg -a, check --all */
+#define OPT_FORCE	0x20	/* elfcore -f */
+#define NOPTS		6	/* OPT_* bits */
 
 struct command {
 	const char *name;
@@ -40,6 +42,7 @@ static const struct command commands[] = {
 	{ "dmesg", cmd_dmesg, OPT_ALL, 0, 0, 0, "" },
 	{ "check", cmd_check, OPT_JSON | OPT_ALL, 0, 0, 0, "" },
 	{ "ps",    cmd_ps,    OPT_JSON, 0, 0, 1, "" },
+	{ "elfcore", cmd_elfcore, OPT_FORCE, 1, 1, 0, "[-f] OUT" },
 };
 
 static void
@@ -66,6 +69,8 @@ usage(FILE *f)
 "                              (--all: every run, none summarized)\n"
 "  ps [--json]                 every kernel thread: pid, tid, CPU, pcb,\n"
 "                              comm/tdname; '*' the crashed one (needs -N)\n"
+"  elfcore [-f] OUT            write the dump as an ELF core for gdb, lldb\n"
+"                              and drgn (-f: replace OUT)\n"
 "\n"
 "options:\n"
 "  -M core         the crash dump (required)\n"
@@ -103,7 +108,7 @@ struct parsed {
 	const struct command *cmd;
 	const char *cmd_name;
 	unsigned int opts_used;
-	const char *opt_names[5];	/* how each OPT_* bit was spelled */
+	const char *opt_names[NOPTS];	/* how each OPT_* bit was spelled */
 	int mmu_set;
 	unsigned int mmu;
 	int word_flags;			/* how many of -r -w -q were given */
@@ -128,8 +133,10 @@ option_value(int argc, char **argv, int *i, const char *opt)
 static void
 flag(struct parsed *p, unsigned int bit, const char *name)
 {
-	int k = bit == OPT_JSON ? 0 : bit == OPT_RANGES ? 1 :
-	    bit == OPT_RAW ? 2 : bit == OPT_WORD ? 3 : 4;
+	int k = 0;
+
+	while (k < NOPTS - 1 && (1u << k) != bit)
+		k++;
 
 	p->opts_used |= bit;
 	p->opt_names[k] = name;
@@ -189,6 +196,9 @@ parse_args(int argc, char **argv, struct cli *c, struct parsed *p, int *done)
 			flag(p, OPT_RAW, a);
 			c->raw = 1;
 			p->word_flags++;
+		} else if (strcmp(a, "-f") == 0) {
+			flag(p, OPT_FORCE, a);
+			c->force = 1;
 		} else if (strcmp(a, "-w") == 0 || strcmp(a, "-q") == 0) {
 			flag(p, OPT_WORD, a);
 			c->word_size = a[1] == 'w' ? 4 : 8;
@@ -214,7 +224,7 @@ validate(struct cli *c, struct parsed *p)
 	if (cmd == NULL)
 		return cli_usage("unknown command '%s'", p->cmd_name);
 	p->cmd = cmd;
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < NOPTS; k++) {
 		unsigned int bit = 1u << k;
 
 		if ((p->opts_used & bit) && !(cmd->opts & bit))
