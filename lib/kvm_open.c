@@ -202,6 +202,7 @@ kvm_close(kvm_t *kd)
 		kd->ct->close(kd);
 	source_close(&kd->src);
 	symtab_close(kd->symtab);
+	free(kd->msgbuf_text);
 	free(kd->corefile);
 	free(kd);
 	return 0;
