@@ -136,5 +136,10 @@ const char *symtab_missing(const struct symtab *st);
 /* 1 and the symbol's value and type when found, 0 when not. */
 int symtab_lookup(const struct symtab *st, const char *name, kvaddr_t *value,
     unsigned char *type);
+/* len bytes of the kernel ELF's image at va (raw, target order): 1 or 0. */
+int symtab_read(const struct symtab *st, kvaddr_t va, void *buf, size_t len);
+/* The kernel ELF's libelf handle (DWARF readers open libdw on it). */
+struct Elf;
+struct Elf *symtab_elf(const struct symtab *st);
 
 #endif

@@ -237,6 +237,42 @@ symtab_missing(const struct symtab *st)
 	return st->missing[0] != '\0' ? st->missing : NULL;
 }
 
+/*
+ * Bytes of the kernel ELF's loaded image at va (PROGBITS sections that
+ * occupy memory): what a variable held when the kernel was linked, for
+ * read-only data a dump may lack.  1 when all len bytes were found.
+ */
+int
+symtab_read(const struct symtab *st, kvaddr_t va, void *buf, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(st->elf, scn)) != NULL) {
+		Elf_Data *d;
+
+		if (gelf_getshdr(scn, &sh) == NULL ||
+		    sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_ALLOC) ||
+		    va < sh.sh_addr || va - sh.sh_addr > sh.sh_size ||
+		    len > sh.sh_size - (va - sh.sh_addr))
+			continue;
+		/* Raw bytes: the caller decodes them in the target's order. */
+		d = elf_rawdata(scn, NULL);
+		if (d == NULL || d->d_buf == NULL ||
+		    d->d_size < (va - sh.sh_addr) + len)
+			return 0;
+		memcpy(buf, (const char *)d->d_buf + (va - sh.sh_addr), len);
+		return 1;
+	}
+	return 0;
+}
+
+Elf *
+symtab_elf(const struct symtab *st)
+{
+	return st->elf;
+}
+
 int
 symtab_lookup(const struct symtab *st, const char *name, kvaddr_t *value,
     unsigned char *type)

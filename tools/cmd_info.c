@@ -53,38 +53,6 @@ is_minidump(const struct kvm_arm_info *in)
 	return strcmp(in->container, "minidump") == 0;
 }
 
-/*
- * A header text field on one line: the kernel's version string ends in a
- * newline and may hold several lines, so runs of white space become one
- * space; bytes that are not printable are shown in octal and a backslash
- * as "\\" (as dmesg does), so the escapes cannot be forged.
- */
-static void
-put_text(const char *s)
-{
-	int space = 0;
-
-	while (*s == ' ' || *s == '\t' || *s == '\n')
-		s++;
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == ' ' || ch == '\t' || ch == '\n') {
-			space = 1;
-			continue;
-		}
-		if (space)
-			putchar(' ');
-		space = 0;
-		if (ch == '\\')
-			fputs("\\\\", stdout);
-		else if (ch >= 0x20 && ch < 0x7f)
-			putchar(ch);
-		else
-			printf("\\%03o", ch);
-	}
-}
-
 /* "key  text" on a line of its own. */
 static void
 put_line(const char *key, const char *s)
@@ -152,7 +120,7 @@ info_elfcore(const struct cli *c)
 }
 
 static void
-info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
+info_text(struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 {
 	const struct kvm_arm_info *in = &c->info;
 	char when[64];
@@ -183,6 +151,7 @@ info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 		    (unsigned long long)in->file_size,
 		    (unsigned long long)in->payload_offset);
 	}
+	info_panic_text(c);
 	if (!is_minidump(in)) {
 		info_elfcore(c);
 		return;
@@ -239,7 +208,7 @@ info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 }
 
 static void
-info_json(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
+info_json(struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 {
 	const struct kvm_arm_info *in = &c->info;
 	struct json j;
@@ -248,6 +217,7 @@ info_json(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 	json_object(&j, NULL, 0);
 	json_str(&j, "file", c->core);
 	json_str(&j, "kernel", c->kernel);
+	info_panic_json(c, &j);
 	json_str(&j, "container", in->container);
 	json_uint(&j, "version", in->version);
 	json_uint(&j, "layout_version", in->layout_version);

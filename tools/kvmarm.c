@@ -38,6 +38,7 @@ static const struct command commands[] = {
 	{ "nlist", cmd_nlist, OPT_JSON, 1, -1, 1, "SYM..." },
 	{ "dmesg", cmd_dmesg, 0, 0, 0, 0, "" },
 	{ "check", cmd_check, OPT_JSON, 0, 0, 0, "" },
+	{ "ps",    cmd_ps,    OPT_JSON, 0, 0, 1, "" },
 };
 
 static void
@@ -59,6 +60,8 @@ usage(FILE *f)
 "  nlist [--json] SYM...       kernel symbols (needs -N)\n"
 "  dmesg                       the kernel message buffer, oldest first\n"
 "  check [--json]              validate the dump; a line per problem\n"
+"  ps [--json]                 every kernel thread: pid, tid, CPU, pcb,\n"
+"                              comm/tdname; '*' the crashed one (needs -N)\n"
 "\n"
 "options:\n"
 "  -M core         the crash dump (required)\n"
