@@ -8,6 +8,7 @@ handle is made under the Dump's lock.
 """
 import collections
 import ctypes
+import dataclasses
 import os
 import threading
 
@@ -21,6 +22,7 @@ _U64_MAX = (1 << 64) - 1
 MMU_FORMATS = {"v4": 1, "v6": 2, "lpae": 3}
 
 REG_NAMES = tuple("r%d" % i for i in range(13)) + ("sp", "lr", "pc")
+REG_CPSR = 16
 
 _COMPRESSION = {0: "none", 1: "gzip", 2: "zstd"}
 
@@ -35,6 +37,45 @@ Page.__doc__ = """A valid page-table entry: its kernel VA, physical address,
 file offset (None when the page is mapped but not in the dump; in the
 uncompressed stream for a gzip core), prot (KVM_PROT_* bits: 1 read,
 2 write, 4 execute) and length in bytes."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Thread:
+    """A kernel thread, as kvm_arm_walk_threads found it.  regs holds the
+    registers its pcb saved, by name (r4..r12, sp, lr, pc for a pcb), only
+    those known."""
+    pid: int
+    tid: int
+    comm: str
+    name: str
+    oncpu: int              # -1 when on no CPU
+    crashed: bool           # the thread that called panic (dumptid)
+    zombie: bool
+    proc: int               # struct proc
+    thread: int             # struct thread
+    pcb: int                # the pcb the registers come from
+    pcb_kind: str           # "dumppcb", "stoppcbs" or "td_pcb"
+    regs: dict
+
+
+class ThreadList(list):
+    """The threads, in the library's walk order.  complete is False when a
+    list was cut, looped or led outside the dump; why then says where (the
+    threads before it are all here)."""
+
+    def __init__(self, threads, complete, why):
+        super().__init__(threads)
+        self.complete = complete
+        self.why = why
+
+
+def _regs(r):
+    """A struct kvm_arm_regs as {name: value}, the valid ones only."""
+    d = {name: r.r[i] for i, name in enumerate(REG_NAMES)
+         if r.valid & (1 << i)}
+    if r.valid & (1 << REG_CPSR):
+        d["cpsr"] = r.cpsr
+    return d
 
 
 def _text(raw):
@@ -338,6 +379,52 @@ class Dump:
         """None, or why the message buffer's order is less sure (no
         msgbufp, no struct msgbuf: then the text is as stored)."""
         return self._msgbuf()[1] or None
+
+    # ---- threads and the panic -------------------------------------------
+
+    def threads(self):
+        """Every kernel thread (allproc's processes, then zombproc's; each
+        process's threads in order) as a ThreadList of Thread records.  Needs
+        the kernel ELF.  Error when no walk is possible (no kernel, no
+        allproc, no struct offsets); a walk cut short keeps what it read and
+        says why in .why."""
+        found = []
+        failure = []
+
+        def each(t, _arg):
+            try:
+                t = t.contents
+                found.append(Thread(
+                    pid=t.pid, tid=t.tid, comm=_text(t.comm),
+                    name=_text(t.name), oncpu=t.oncpu,
+                    crashed=bool(t.crashed), zombie=bool(t.zombie),
+                    proc=t.proc, thread=t.thread, pcb=t.pcb,
+                    pcb_kind=_text(t.pcb_name), regs=_regs(t.regs)))
+                return 1
+            except BaseException as e:      # stop, and raise it below
+                failure.append(e)
+                return 0
+
+        cb = _lib.THREAD_CB(each)
+        with self._lock:
+            rc = lib.kvm_arm_walk_threads(self._handle(), cb, None)
+            why = _text(lib.kvm_geterr(self._kd))
+            if rc < 0:
+                raise self._error()
+        if failure:
+            raise failure[0]
+        return ThreadList(found, rc == 1, None if rc == 1 else why)
+
+    @property
+    def panic(self):
+        """What the kernel left about its panic: a dict with panicked
+        (bool), panicstr and version (str), dumptid (-1 when unknown)."""
+        p = _lib.Panic()
+        with self._lock:
+            if lib.kvm_arm_panic(self._handle(), ctypes.byref(p)) != 0:
+                raise self._error()
+        return {"panicked": bool(p.panicked), "panicstr": _text(p.panicstr),
+                "version": _text(p.version), "dumptid": p.dumptid}
 
     # ---- drgn ------------------------------------------------------------
 
