@@ -11,7 +11,7 @@ from .dump import Error
 _SEGMENT_SIZE = 1 << 32
 
 
-def program(dump):
+def program(dump, debug_info):
     try:
         import drgn
     except ImportError as e:
@@ -35,6 +35,6 @@ def program(dump):
         return data
 
     prog.add_memory_segment(0, _SEGMENT_SIZE, read_fn)
-    if dump.kernel is not None:
+    if debug_info and dump.kernel is not None:
         prog.load_debug_info([dump.kernel])
     return prog

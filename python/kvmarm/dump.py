@@ -296,6 +296,10 @@ class Dump:
         d = {
             "file": self.core,
             "kernel": self.kernel,
+        }
+        if self.kernel is not None:
+            d.update(self._crash_facts())
+        d.update({
             "container": _text(info.container),
             "version": info.version,
             "layout_version": info.layout_version,
@@ -327,7 +331,7 @@ class Dump:
             "truncated": bool(info.truncated),
             "payload_offset": info.payload_offset,
             "dump_header": None,
-        }
+        })
         if has_dh:
             d["dump_header"] = {
                 "magic": _text(dh.magic),
@@ -345,6 +349,34 @@ class Dump:
                 "dump_extent": dh.dumpextent,
                 "parity_ok": bool(dh.parity_ok),
             }
+        return d
+
+    def _crash_facts(self):
+        """info's panic fields, as `kvmarm info --json` gives them with a
+        kernel: panic_string, kernel_version, crashed_thread, and
+        panic_error / threads_error when a fact could not be had."""
+        d = {}
+        try:
+            p = self.panic
+        except Error as e:
+            p, panic_error = None, str(e)
+        d["panic_string"] = p["panicstr"] if p and p["panicked"] else None
+        d["kernel_version"] = p["version"] if p and p["version"] else None
+        threads_error = None
+        try:
+            crashed = [t for t in self.threads() if t.crashed]
+        except Error as e:
+            crashed, threads_error = [], str(e)
+        d["crashed_thread"] = None
+        if crashed:
+            t = crashed[0]
+            d["crashed_thread"] = {"tid": t.tid, "pid": t.pid,
+                                   "comm": t.comm, "name": t.name,
+                                   "pcb": t.pcb_kind}
+        if p is None:
+            d["panic_error"] = panic_error
+        if threads_error is not None:
+            d["threads_error"] = threads_error
         return d
 
     def _msgbuf(self):
@@ -428,9 +460,10 @@ class Dump:
 
     # ---- drgn ------------------------------------------------------------
 
-    def drgn_program(self):
+    def drgn_program(self, debug_info=True):
         """A drgn.Program over this dump: the arm platform in the dump's byte
         order, memory read through this Dump, types and symbols from the
-        kernel ELF's DWARF (when a kernel was given).  Needs python3-drgn."""
+        kernel ELF's DWARF (when a kernel was given and debug_info is true;
+        drgn.MissingDebugInfoError when it has none).  Needs python3-drgn."""
         from ._drgn import program
-        return program(self)
+        return program(self, debug_info)

@@ -1,6 +1,10 @@
 """Reads, symbols, translation, pages, info and the message buffer of the
 committed fixtures, against their manifests and descriptions, from plain,
 gzip and zstd copies of each core."""
+import json
+import os
+import subprocess
+
 import pytest
 
 import kvmarm
@@ -148,3 +152,24 @@ def test_mmu_override():
         assert d.read(int(va, 0), len(hexbytes) // 2) == bytes.fromhex(hexbytes)
     with pytest.raises(ValueError):
         kvmarm.Dump(fixture("armv5-v1-be", "core"), mmu="v9")
+
+
+def _kvmarm_cli():
+    lib = os.environ.get("KVMARM_LIBRARY", "")
+    path = os.path.join(os.path.dirname(lib), "kvmarm")
+    if not lib or not os.access(path, os.X_OK):
+        pytest.skip("no kvmarm tool beside $KVMARM_LIBRARY")
+    return path
+
+
+@pytest.mark.parametrize("name", DUMPS)
+def test_info_has_the_fields_of_the_tool(name):
+    # The same fields as `kvmarm info --json`, with the same meaning (the
+    # values of both come from the library; the manifest checks above hold
+    # them to the fixture).
+    core, kernel = fixture(name, "core"), fixture(name, "kernel")
+    out = subprocess.run([_kvmarm_cli(), "-N", kernel, "-M", core, "info",
+                          "--json"], capture_output=True, check=True).stdout
+    want = json.loads(out)
+    with kvmarm.Dump(core, kernel) as d:
+        assert d.info == want
