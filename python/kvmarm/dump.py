@@ -26,6 +26,8 @@ REG_CPSR = 16
 
 _COMPRESSION = {0: "none", 1: "gzip", 2: "zstd"}
 
+_read2 = lib.kvm_read2
+
 
 class Error(OSError):
     """A libkvm_arm failure; str() is the library's one-line message, which
@@ -177,18 +179,20 @@ class Dump:
         """size bytes of kernel virtual memory at addr.  Fewer only when the
         core is truncated; Error when any page of the range does not
         translate or is not in the dump."""
-        if size < 0:
-            raise ValueError("negative size")
-        _check_addr(addr)
+        # The hot path: checks inline, one lock, one reused buffer.
+        if size < 0 or not 0 <= addr <= _U64_MAX:
+            raise ValueError("bad address 0x%x or size %d" % (addr, size))
         with self._lock:
-            kd = self._handle()
+            kd = self._kd
+            if kd is None:
+                self._handle()          # raises
             if size <= PAGE_SIZE:
-                n = lib.kvm_read2(kd, addr, self._buf, size)
+                n = _read2(kd, addr, self._buf, size)
                 if n < 0:
                     raise self._error()
                 return self._view[:n].tobytes()
             buf = ctypes.create_string_buffer(size)
-            n = lib.kvm_read2(kd, addr, buf, size)
+            n = _read2(kd, addr, buf, size)
             if n < 0:
                 raise self._error()
             return buf.raw[:n]
