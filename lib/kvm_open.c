@@ -201,6 +201,7 @@ kvm_close(kvm_t *kd)
 	if (kd->ct != NULL)
 		kd->ct->close(kd);
 	source_close(&kd->src);
+	unwinder_free(kd->unwinder);	/* before the ELF it reads */
 	symtab_close(kd->symtab);
 	free(kd->msgbuf_text);
 	free(kd->corefile);

@@ -22,6 +22,7 @@
 
 struct symtab;
 struct elfcore;
+struct unwinder;
 
 /* Why a VA did not translate: raw facts, made into a message on demand. */
 struct xlat_fail {
@@ -114,6 +115,7 @@ struct __kvm {
 
 	struct symtab *symtab;
 	int (*resolver)(const char *, kvaddr_t *);
+	struct unwinder *unwinder;	/* unwind.c: made on first use */
 };
 
 /* Format a one-line error into kd->errbuf (and stderr under kvm_open). */
@@ -136,10 +138,20 @@ const char *symtab_missing(const struct symtab *st);
 /* 1 and the symbol's value and type when found, 0 when not. */
 int symtab_lookup(const struct symtab *st, const char *name, kvaddr_t *value,
     unsigned char *type);
+/*
+ * The function, object or label addr falls in (mapping, section and file
+ * symbols left out; a sized symbol ends at its size): 1 and its name,
+ * start and size (0: unknown), or 0.  The index is built on the first call.
+ */
+int symtab_symbolize(struct symtab *st, kvaddr_t addr, const char **name,
+    kvaddr_t *value, kvaddr_t *size);
 /* len bytes of the kernel ELF's image at va (raw, target order): 1 or 0. */
 int symtab_read(const struct symtab *st, kvaddr_t va, void *buf, size_t len);
 /* The kernel ELF's libelf handle (DWARF readers open libdw on it). */
 struct Elf;
 struct Elf *symtab_elf(const struct symtab *st);
+
+/* unwind.c: the unwinder's tables, freed by kvm_close. */
+void unwinder_free(struct unwinder *u);
 
 #endif
