@@ -8,7 +8,9 @@ kvmarm: read FreeBSD/arm kernel crash dumps on any host, from Python.
 
 Over libkvm_arm (the C library) through ctypes; see kvmarm.Dump.
 """
-from .dump import Dump, Error, Page, Thread, ThreadList, MMU_FORMATS
+from .dump import (Dump, Error, Page, Thread, ThreadList, Frame, Backtrace,
+                   MMU_FORMATS)
 
-__all__ = ["Dump", "Error", "Page", "Thread", "ThreadList", "MMU_FORMATS"]
+__all__ = ["Dump", "Error", "Page", "Thread", "ThreadList", "Frame",
+           "Backtrace", "MMU_FORMATS"]
 __version__ = "0.1.0"

@@ -71,6 +71,31 @@ class ThreadList(list):
         self.why = why
 
 
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    """One frame of a backtrace, innermost (level 0) first.  A caller's pc
+    is the return address; a frame reached through a trapframe has the pc
+    the trapframe saved."""
+    level: int
+    pc: int
+    sp: int
+    function: str           # the symbol pc is in, None when none
+    offset: int             # pc - function
+    trapframe: bool         # reached through a trapframe
+    trapframe_addr: int     # its address, None when trapframe is False
+    trapframe_kind: str     # "data abort", "irq", ...; None likewise
+    regs: dict
+
+
+class Backtrace(list):
+    """The frames of an unwind; why says how it ended ("zero pc", "sp did
+    not move at 0x...", ...)."""
+
+    def __init__(self, frames, why):
+        super().__init__(frames)
+        self.why = why
+
+
 def _regs(r):
     """A struct kvm_arm_regs as {name: value}, the valid ones only."""
     d = {name: r.r[i] for i, name in enumerate(REG_NAMES)
@@ -78,6 +103,19 @@ def _regs(r):
     if r.valid & (1 << REG_CPSR):
         d["cpsr"] = r.cpsr
     return d
+
+
+def _c_regs(regs):
+    """{name: value} (as Thread.regs) as a struct kvm_arm_regs."""
+    r = _lib.Regs()
+    for name, value in regs.items():
+        i = REG_CPSR if name == "cpsr" else REG_NAMES.index(name)
+        if i == REG_CPSR:
+            r.cpsr = value
+        else:
+            r.r[i] = value
+        r.valid |= 1 << i
+    return r
 
 
 def _text(raw):
@@ -280,6 +318,27 @@ class Dump:
             raise KeyError(name)
         return nl[0].n_value
 
+    def symbolize(self, addr):
+        """(name, offset) of the kernel symbol addr falls in, or None."""
+        _check_addr(addr)
+        name, off = ctypes.c_char_p(), _lib.c_kvaddr()
+        with self._lock:
+            found = lib.kvm_arm_symbolize(self._handle(), addr,
+                                          ctypes.byref(name),
+                                          ctypes.byref(off))
+        return (_text(name.value), off.value) if found == 1 else None
+
+    def srcline(self, addr):
+        """(file, line) of addr from the kernel's DWARF line table, or
+        None."""
+        _check_addr(addr)
+        path, line = ctypes.c_char_p(), ctypes.c_int()
+        with self._lock:
+            found = lib.kvm_arm_srcline(self._handle(), addr,
+                                        ctypes.byref(path),
+                                        ctypes.byref(line))
+        return (_text(path.value), line.value) if found == 1 else None
+
     # ---- the dump's facts ----------------------------------------------
 
     @property
@@ -450,6 +509,41 @@ class Dump:
         if failure:
             raise failure[0]
         return ThreadList(found, rc == 1, None if rc == 1 else why)
+
+    def backtrace(self, thread, limit=None):
+        """The frames of thread's stack (a Thread, or a register dict with
+        pc, sp and lr), innermost first, at most limit of them: a Backtrace
+        list whose why says how the unwind ended.  Error when no unwind is
+        possible (no kernel ELF, pc or sp unknown)."""
+        regs = _c_regs(thread.regs if isinstance(thread, Thread) else thread)
+        found = []
+        failure = []
+
+        def each(f, _arg):
+            try:
+                f = f.contents
+                tf = bool(f.trapframe)
+                found.append(Frame(
+                    level=f.level, pc=f.pc, sp=f.sp,
+                    function=_text(f.function), offset=f.offset,
+                    trapframe=tf, trapframe_addr=f.trapframe_addr if tf else None,
+                    trapframe_kind=_text(f.trapframe_kind) if tf else None,
+                    regs=_regs(f.regs)))
+                return 0 if limit is not None and len(found) >= limit else 1
+            except BaseException as e:      # stop, and raise it below
+                failure.append(e)
+                return 0
+
+        cb = _lib.FRAME_CB(each)
+        why = ctypes.create_string_buffer(_lib.ERRBUF_SIZE)
+        with self._lock:
+            rc = lib.kvm_arm_unwind(self._handle(), ctypes.byref(regs), cb,
+                                    None, why, ctypes.sizeof(why))
+            if rc < 0:
+                raise self._error()
+        if failure:
+            raise failure[0]
+        return Backtrace(found, _text(why.value) or None)
 
     @property
     def panic(self):

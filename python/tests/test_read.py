@@ -173,3 +173,22 @@ def test_info_has_the_fields_of_the_tool(name):
     want = json.loads(out)
     with kvmarm.Dump(core, kernel) as d:
         assert d.info == want
+
+
+@pytest.mark.parametrize("name", DUMPS)
+def test_symbolize(name):
+    # Each of nm's symbols (the manifest's sym lines) is where symbolize
+    # puts its own address, and an address inside it at the right offset.
+    syms = [(n, int(v, 0)) for n, v, _t in
+            (s.split() for s in manifest(name).all("sym"))]
+    values = {v for _n, v in syms}
+    with kvmarm.Dump(fixture(name, "core"), fixture(name, "kernel")) as d:
+        for n, v in syms:
+            got = d.symbolize(v)
+            assert got is not None and got[1] == 0, n
+            assert d.symbol(got[0]) == v     # n, or an alias at v
+            if v + 2 not in values:
+                got2 = d.symbolize(v + 2)
+                assert got2 is None or got2 == (got[0], 2) or \
+                    d.symbol(got2[0]) > v
+        assert d.symbolize(0x10) is None
