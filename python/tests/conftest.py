@@ -86,7 +86,7 @@ def compressed(tmp_path_factory):
         if key not in made:
             if how == "gzip":
                 dst = str(tmp / (name + ".core.gz"))
-                with open(src, "rb") as fi, gzip.open(dst, "wb") as fo:
+                with open(src, "rb") as fi, gzip.open(dst, "wb", compresslevel=1) as fo:
                     shutil.copyfileobj(fi, fo)
             elif how == "zstd":
                 if shutil.which("zstd") is None:
