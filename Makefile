@@ -66,3 +66,4 @@ include tests/tests.mk
 -include tools/tools.mk
 -include bench/bench.mk
 -include fuzz/fuzz.mk
+-include python/python.mk

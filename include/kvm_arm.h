@@ -210,6 +210,21 @@ int kvm_arm_info(kvm_t *kd, struct kvm_arm_info *info);
 const void *kvm_arm_msgbuf(kvm_t *kd, size_t *len, size_t *section_len);
 
 /*
+ * The message buffer as text, oldest first, as dmesg(8) prints it: the ring
+ * put in order at its write position, the NULs of a ring that has not
+ * wrapped dropped (other bytes as they are: escaping is the caller's).  The
+ * position comes from the kernel's msgbufp when a kernel ELF is open, else
+ * from the struct msgbuf the minidump's section usually holds after the
+ * ring.  Returns the text (*len bytes, then a NUL; valid until the next
+ * call or kvm_close), or NULL (kvm_geterr).  why (whylen bytes, may be
+ * NULL) gets "" or a line naming the file that says why the text is less
+ * sure: msgbufp was unusable, or no struct told the position (text as
+ * stored).
+ */
+const char *kvm_arm_msgbuf_text(kvm_t *kd, size_t *len, char *why,
+    size_t whylen);
+
+/*
  * The 512-byte kerneldumpheader a file copied raw off the dump device
  * starts with (savecore strips it from vmcore.N).
  */

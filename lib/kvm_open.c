@@ -311,6 +311,7 @@ kvm_close(kvm_t *kd)
 	source_close(&kd->src);
 	unwinder_free(kd->unwinder);	/* before the ELF it reads */
 	symtab_close(kd->symtab);
+	free(kd->msgbuf_text);
 	free(kd->corefile);
 	free(kd);
 	return 0;

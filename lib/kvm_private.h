@@ -110,6 +110,7 @@ struct __kvm {
 	unsigned char *msgbuf_copy;	/* when the file is not mapped */
 	const unsigned char *msgbuf;
 	size_t msgbuf_len, msgbuf_section_len;
+	char *msgbuf_text;		/* kvm_arm_msgbuf_text's last answer */
 	struct elfcore *ec;		/* ELF core container */
 
 	struct symtab *symtab;

@@ -21,7 +21,7 @@
 #define OPT_WORD	0x08
 #define OPT_ALL		0x10	/* dmesg -a, check --all */
 #define OPT_FORCE	0x20	/* elfcore -f */
-#define NOPTS		6
+#define NOPTS		6	/* OPT_* bits */
 
 struct command {
 	const char *name;
@@ -135,7 +135,7 @@ flag(struct parsed *p, unsigned int bit, const char *name)
 {
 	int k = 0;
 
-	while ((1u << k) != bit)	/* the bit's index */
+	while (k < NOPTS - 1 && (1u << k) != bit)
 		k++;
 
 	p->opts_used |= bit;
