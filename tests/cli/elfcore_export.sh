@@ -163,6 +163,28 @@ for n in armv7-v2 elfcore-v6-be; do
 	fi
 done
 
+# A truncated copy: the pages it holds are exported, the cut one left out
+# (and said so), not filled with zeros.  The highest physical pages the
+# description dumps are the last in the file.
+awk '$1 == "map" && !/ nodump/ { print $2, $3, $4 }' "$F/armv7-v2.desc" >"$TMP/maps"
+top=0 last=0
+while read -r va pa sz; do
+	[ $((pa + sz)) -le $top ] || { top=$((pa + sz)); last=$((va + sz - 8)); }
+done <"$TMP/maps"
+head -c $(($(mf armv7-v2 file_size) - 2)) "$F/armv7-v2.core" >"$TMP/cut.core"
+run -N "$F/armv7-v2.kernel" -M "$TMP/cut.core" elfcore "$TMP/cut.elf"
+expect_rc "elfcore of a truncated dump: exit 0" 0
+if grep -F "1 dumped pages are past the end of the truncated file" "$TMP/err" >/dev/null; then
+	ok "elfcore of a truncated dump: says a page is left out"
+else notok "elfcore of a truncated dump: says a page is left out" "$(first_err)"; fi
+if [ $HAVE_GDB = 1 ]; then
+	va=$(awk '$1 == "read" { print $2; exit }' "$F/armv7-v2.manifest")
+	printf '%s 16\n0x%x 8\n' "$va" "$last" >"$TMP/list"
+	gdb_reads "$TMP/cut.elf" "$TMP/list" >"$TMP/got"
+	printf '%s %s\n0x%x ERR\n' "$va" "$(awk '$1 == "read" { print $3; exit }' "$F/armv7-v2.manifest")" "$last" >"$TMP/want"
+	compare "truncated armv7-v2" gdb "$TMP/got"
+fi
+
 # no_temp DIR NAME: nothing but the expected files is left in DIR.
 no_temp() {
 	if ls -A "$2" | grep '^\.' >/dev/null; then
