@@ -263,7 +263,7 @@ cmd_elfcore(struct cli *c)
 	else if (x.threads.walk == 0)
 		cli_error(c, "note: the thread list ended early (%s): %zu "
 		    "threads exported", unprefixed(c, x.threads.why),
-		    x.threads.n);
+		    x.threads.threads);
 	if (x.threads.unwind_failed > 0)
 		cli_error(c, "note: %zu threads not unwound, so their "
 		    "trapframes are not exported (%s)", x.threads.unwind_failed,
