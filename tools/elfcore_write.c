@@ -178,8 +178,9 @@ ecore_add_prpsinfo(struct ecore *e, int32_t pid, const char *fname,
 	memset(d, 0, sizeof(d));
 	d[PRPSINFO_SNAME] = 'R';
 	put32(d + PRPSINFO_PID, (uint32_t)pid, e->big_endian);
-	strncpy((char *)d + PRPSINFO_FNAME, fname, 15);
-	strncpy((char *)d + PRPSINFO_ARGS, args, 79);
+	/* gdb compares pr_fname, read as up to 16 bytes, with the exec. */
+	memcpy(d + PRPSINFO_FNAME, fname, strnlen(fname, 16));
+	memcpy(d + PRPSINFO_ARGS, args, strnlen(args, 79));
 	return ecore_add_note(e, "CORE", NT_PRPSINFO, d, sizeof(d));
 }
 
