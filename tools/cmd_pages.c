@@ -29,6 +29,7 @@ print_run(struct pages_state *s, const struct run *r)
 {
 	char prot[4], off[24];
 
+	progress_clear(&s->p);
 	prot_string(r->prot, prot);
 	if (s->c->json) {
 		json_object(&s->j, NULL, 1);

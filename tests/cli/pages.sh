@@ -69,4 +69,43 @@ expect_rc "pages with an operand: exit 2" 2
 run -M "$F/armv7-v2.core" pages -r
 expect_rc "pages -r: exit 2" 2
 
+# On a terminal (stdout and stderr the same one, as script(1) gives), the
+# progress line of a large walk is erased before each row: rendered as a
+# terminal would (a carriage return goes back to column 0, ESC [ K erases
+# to the end of the line), every row starts with its VA.
+{
+	printf 'kva_size 0x10000000\nphys 0x40000000 0x40100000\n'
+	i=0
+	while [ $i -lt 16 ]; do
+		printf 'map 0x%x 0x%x 0x1000 rw\n' $((0xc0000000 + i * 0x1000000)) $((0x40000000 + i * 0x1000))
+		i=$((i + 1))
+	done
+} >"$TMP/big.desc"
+if ! command -v script >/dev/null 2>&1; then
+	echo "skip - pages on a terminal: no script(1)"
+elif "$BUILD/tests/mkcore" "$TMP/big.desc" "$TMP/big.core" >/dev/null 2>&1; then
+	script -qec "$K -M $TMP/big.core pages" /dev/null </dev/null >"$TMP/tty" 2>&1
+	# render: what each line shows once \r and ESC [ K have done their work.
+	awk '{
+		n = split($0, seg, "\r"); screen = ""
+		for (i = 1; i <= n; i++) {
+			s = seg[i]
+			if (substr(s, 1, 3) == "\033[K") { screen = ""; s = substr(s, 4) }
+			screen = s substr(screen, length(s) + 1)
+		}
+		print screen
+	}' "$TMP/tty" >"$TMP/shown"
+	rows=$(grep -c '^0x' "$TMP/shown")
+	if [ "$rows" = 16 ] && ! grep -v -e '^0x' -e '^VA ' -e '^ *$' "$TMP/shown" >/dev/null; then
+		ok "pages on a terminal: the progress line never runs into a row"
+	else
+		notok "pages on a terminal: the progress line never runs into a row" \
+		    "$rows rows; $(grep -v -e '^0x' -e '^VA ' -e '^ *$' "$TMP/shown" | head -n 1)"
+	fi
+	if grep -F 'pages:' "$TMP/tty" >/dev/null; then ok "pages on a terminal: progress was shown"
+	else notok "pages on a terminal: progress was shown" "no 'pages:' in the output"; fi
+else
+	notok "pages on a terminal" "mkcore failed on $TMP/big.desc"
+fi
+
 finish
