@@ -106,7 +106,8 @@ class Info(ctypes.Structure):
                 ("truncated", ctypes.c_int),
                 ("payload_offset", ctypes.c_uint64),
                 ("compression", ctypes.c_char_p),
-                ("stored_size", ctypes.c_uint64)]
+                ("stored_size", ctypes.c_uint64),
+                ("mmuformat_source", ctypes.c_char_p)]
 
 
 class DumpHeader(ctypes.Structure):

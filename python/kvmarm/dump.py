@@ -369,6 +369,7 @@ class Dump:
             "mmuformat": info.mmuformat,
             "mmuformat_used": info.mmuformat_used,
             "mmuformat_name": _text(info.mmuformat_name),
+            "mmuformat_source": _text(info.mmuformat_source),
             "arch": info.arch,
             "byte_order": "big" if info.big_endian else "little",
             "byte_order_source": _text(info.byte_order_source),
@@ -395,6 +396,9 @@ class Dump:
             "payload_offset": info.payload_offset,
             "dump_header": None,
         })
+        if d["container"] != "minidump":
+            # What kvmarm info adds for an ELF core: its mapped kernel pages.
+            d["mapped_kernel_pages"] = sum(1 for _ in self.pages())
         if has_dh:
             d["dump_header"] = {
                 "magic": _text(dh.magic),
