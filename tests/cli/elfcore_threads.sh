@@ -186,7 +186,7 @@ PYEOF
 		# lldb: the thread list, and the crashed thread's frames with the
 		# kernel placed at its addresses.
 		k=$(basename "$kernel")
-		printf 'target modules load --file %s --slide 0\nthread list\nbt\nquit\n' "$k" |
+		printf 'target modules load --file %s --slide 0\nthread list\nbt\nthread select 2\nbt\nquit\n' "$k" |
 		    lldb "$kernel" -c "$core" >"$TMP/lldb" 2>&1
 		missing=
 		for t in $(cat "$TMP/tids"); do
@@ -197,13 +197,29 @@ PYEOF
 		grep -q "^\* thread #1: tid = $dumptid," "$TMP/lldb" &&
 		    ok "elfcore $name lldb: the crashed thread selected" ||
 		    notok "elfcore $name lldb: the crashed thread selected" "$(grep '^\* thread' "$TMP/lldb" | head -n 1)"
-		got=$(awk '/frame #[0-9]+: 0x/ { for (i = 1; i <= NF; i++) if ($i ~ /^0x/) { printf "%s ", $i; break } }' "$TMP/lldb")
+		# lldb_bt K: the pcs of the K-th bt's frames (bt marks frame 0
+		# with '*'; the stop report of "thread select", which lldb may
+		# print late, does not).
+		lldb_bt() {
+			awk -v k="$1" '/^\(lldb\) / { on = ($0 == "(lldb) bt" && ++n == k); next }
+			    /^ +frame #0:/ { next }
+			    on && /frame #[0-9]+: 0x/ { for (i = 1; i <= NF; i++) if ($i ~ /^0x/) { printf "%s ", $i; break } }' "$TMP/lldb"
+		}
+		got=$(lldb_bt 1)
 		want=$(want_chain "$dumptid")
+		tf=$(awk -v t="$dumptid" '$1 == t { print $2; exit }' "$TMP/tfs")
 		if grep -q '^version .*armeb$' "$F/$mname.manifest"; then
 			# BE8 code is little-endian in a big-endian image.
 			echo "skip - elfcore $name lldb: the crashed thread's frames: lldb 14 does not unwind BE8 code (it stops after frame 0)"
-		elif [ "$got" = "$want" ]; then ok "elfcore $name lldb: the crashed thread's frames"
-		else notok "elfcore $name lldb: the crashed thread's frames" "got '$got', expected '$want'"; fi
+		else
+			if [ "$got" = "$want" ]; then ok "elfcore $name lldb: the crashed thread's frames"
+			else notok "elfcore $name lldb: the crashed thread's frames" "got '$got', expected '$want'"; fi
+			# Its trapframe's thread comes right after it.
+			got=$(lldb_bt 2)
+			want=$(want_context "$tf")
+			if [ "$got" = "$want" ]; then ok "elfcore $name lldb: the trapframe's thread from the faulting function"
+			else notok "elfcore $name lldb: the trapframe's thread from the faulting function" "got '$got', expected '$want'"; fi
+		fi
 	fi
 }
 
