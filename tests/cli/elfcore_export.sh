@@ -145,6 +145,11 @@ for n in armv7-v2 armv5-v1-be lpae-v2 old-v1 wrapped-v2-be elfcore-v6-be; do
 	fi
 done
 
+# Without -N there are no threads to export: memory only, and it says so.
+run -M "$F/armv7-v2.core" elfcore "$TMP/nok.elf"
+expect_rc "elfcore without -N: exit 0" 0
+expect_err "elfcore without -N: says the export is memory only" "memory only"
+
 # Compressed inputs are the same dump: the same file, byte for byte.
 for n in armv7-v2 elfcore-v6-be; do
 	gzip -c "$F/$n.core" >"$TMP/$n.core.gz"
