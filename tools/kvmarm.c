@@ -19,6 +19,8 @@
 #define OPT_RANGES	0x02
 #define OPT_RAW		0x04
 #define OPT_WORD	0x08
+#define OPT_ALL		0x10
+#define NOPTS		5
 
 struct command {
 	const char *name;
@@ -39,6 +41,7 @@ static const struct command commands[] = {
 	{ "dmesg", cmd_dmesg, 0, 0, 0, 0, "" },
 	{ "check", cmd_check, OPT_JSON, 0, 0, 0, "" },
 	{ "ps",    cmd_ps,    OPT_JSON, 0, 0, 1, "" },
+	{ "bt",    cmd_bt,    OPT_JSON | OPT_ALL, 0, -1, 1, "[-a] [TID...]" },
 };
 
 static void
@@ -62,13 +65,15 @@ usage(FILE *f)
 "  check [--json]              validate the dump; a line per problem\n"
 "  ps [--json]                 every kernel thread: pid, tid, CPU, pcb,\n"
 "                              comm/tdname; '*' the crashed one (needs -N)\n"
+"  bt [-a] [--json] [TID...]   backtraces: the crashed thread, the TIDs\n"
+"                              given, or all (-a) (needs -N)\n"
 "\n"
 "options:\n"
 "  -M core         the crash dump (required)\n"
 "  -N kernel       the kernel ELF it came from (symbols, byte order)\n"
 "  --mmu FORMAT    decode page tables as v4, v6 or lpae, whatever the dump\n"
 "                  says (old ARMv4/v5 dumps say 0, read as v6)\n"
-"  --json          one JSON document (info, vtop, pages, nlist, check)\n"
+"  --json          one JSON document (info, vtop, pages, nlist, check, ps, bt)\n"
 "  -h, --help      this text;  --version  the version\n"
 "\n"
 "Addresses are 32-bit, hex (0x...) or decimal.  Exit status: 0 ok, 1 the\n"
@@ -99,7 +104,7 @@ struct parsed {
 	const struct command *cmd;
 	const char *cmd_name;
 	unsigned int opts_used;
-	const char *opt_names[4];	/* how each OPT_* bit was spelled */
+	const char *opt_names[NOPTS];	/* how each OPT_* bit was spelled */
 	int mmu_set;
 	unsigned int mmu;
 	int word_flags;			/* how many of -r -w -q were given */
@@ -125,7 +130,7 @@ static void
 flag(struct parsed *p, unsigned int bit, const char *name)
 {
 	int k = bit == OPT_JSON ? 0 : bit == OPT_RANGES ? 1 :
-	    bit == OPT_RAW ? 2 : 3;
+	    bit == OPT_RAW ? 2 : bit == OPT_WORD ? 3 : 4;
 
 	p->opts_used |= bit;
 	p->opt_names[k] = name;
@@ -178,6 +183,8 @@ parse_args(int argc, char **argv, struct cli *c, struct parsed *p, int *done)
 			flag(p, OPT_JSON, a);
 		} else if (strcmp(a, "--ranges") == 0) {
 			flag(p, OPT_RANGES, a);
+		} else if (strcmp(a, "-a") == 0) {
+			flag(p, OPT_ALL, a);
 		} else if (strcmp(a, "-r") == 0) {
 			flag(p, OPT_RAW, a);
 			c->raw = 1;
@@ -207,7 +214,7 @@ validate(struct cli *c, struct parsed *p)
 	if (cmd == NULL)
 		return cli_usage("unknown command '%s'", p->cmd_name);
 	p->cmd = cmd;
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < NOPTS; k++) {
 		unsigned int bit = 1u << k;
 
 		if ((p->opts_used & bit) && !(cmd->opts & bit))
@@ -226,6 +233,7 @@ validate(struct cli *c, struct parsed *p)
 		return cli_usage("%s needs the kernel: -N kernel", cmd->name);
 	c->json = (p->opts_used & OPT_JSON) != 0;
 	c->ranges = (p->opts_used & OPT_RANGES) != 0;
+	c->all = (p->opts_used & OPT_ALL) != 0;
 	return EXIT_OK;
 }
 
