@@ -25,9 +25,10 @@ struct cli {
 	struct kvm_arm_info info;
 	int json;		/* --json */
 	int ranges;		/* pages --ranges */
-	int all;		/* bt -a */
 	int raw;		/* read -r */
 	int word_size;		/* read -w (4) / -q (8), else 0 */
+	int all;		/* dmesg -a, check --all, bt -a */
+	int force;		/* elfcore -f */
 	char **args;		/* the subcommand's operands */
 	int nargs;
 };
@@ -78,6 +79,7 @@ const char *prot_string(unsigned int prot, char buf[4]);
  * bytes that are not printable \ooo, a backslash "\\\\".
  */
 void put_text(const char *s);
+void fput_text(FILE *f, const char *s);
 
 /* The subcommands: each returns an exit status. */
 int cmd_info(struct cli *c);
@@ -87,6 +89,7 @@ int cmd_pages(struct cli *c);
 int cmd_nlist(struct cli *c);
 int cmd_dmesg(struct cli *c);
 int cmd_check(struct cli *c);
+int cmd_elfcore(struct cli *c);
 int cmd_ps(struct cli *c);
 int cmd_bt(struct cli *c);
 
