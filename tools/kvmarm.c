@@ -139,8 +139,6 @@ option_value(int argc, char **argv, int *i, const char *opt)
 static void
 flag(struct parsed *p, unsigned int bit, const char *name)
 {
-	int k = bit == OPT_JSON ? 0 : bit == OPT_RANGES ? 1 :
-	    bit == OPT_RAW ? 2 : bit == OPT_WORD ? 3 : 4;
 	int k = 0;
 
 	while (k < NOPTS - 1 && (1u << k) != bit)
