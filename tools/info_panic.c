@@ -163,7 +163,6 @@ info_panic_json(struct cli *c, struct json *j)
 		json_end(j);
 	} else {
 		json_null(j, "crashed_thread");
-		json_null(j, "crashed_frames");
 	}
 	if (m.panic[0] != '\0')
 		json_str(j, "panic_error", m.panic);
