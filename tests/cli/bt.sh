@@ -54,6 +54,16 @@ for n in threads-le threads-be; do
 		echo "skip - bt $n: source lines: no gdb-multiarch"
 	fi
 
+	# info shows the panic site: the crashed thread's first frames.
+	set -- $(frames_of "$m" "$crashed" | head -n 1)
+	run $k info
+	expect_line "info $n: backtrace #0 $2 in $3" "^backtrace: *#0 $2 in $3+0x"
+	tf=$(awk -v t="$crashed" '$1 == "frame" && $2 == t && $6 == "trapframe" { print $7; exit }' "$m")
+	expect_line "info $n: the trapframe at $tf" "^ *--- trapframe at $tf (data abort) ---\$"
+	run $k info --json
+	expect_line "info --json $n: crashed_frames, #0 first" \
+	    "^    {\"pc\": $(($2)), \"sp\": [0-9]*, \"function\": \"$3\""
+
 	# Another thread, by TID: a sleeping one.
 	other=$(awk -v c="$crashed" '$1 == "thread" && $3 != c && $6 == "td_pcb" { print $3; exit }' "$m")
 	run $k bt "$other"
