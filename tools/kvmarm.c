@@ -43,6 +43,7 @@ static const struct command commands[] = {
 	{ "dmesg", cmd_dmesg, OPT_ALL, 0, 0, 0, "" },
 	{ "check", cmd_check, OPT_JSON | OPT_ALL, 0, 0, 0, "" },
 	{ "ps",    cmd_ps,    OPT_JSON, 0, 0, 1, "" },
+	{ "bt",    cmd_bt,    OPT_JSON | OPT_ALL, 0, -1, 1, "[-a] [TID...]" },
 	{ "elfcore", cmd_elfcore, OPT_FORCE, 1, 1, 0, "[-f] OUT" },
 };
 
@@ -71,6 +72,8 @@ usage(FILE *f)
 "                              (--all: every run, none summarized)\n"
 "  ps [--json]                 every kernel thread: pid, tid, CPU, pcb,\n"
 "                              comm/tdname; '*' the crashed one (needs -N)\n"
+"  bt [-a] [--json] [TID...]   backtraces: the crashed thread, the TIDs\n"
+"                              given, or all (-a) (needs -N)\n"
 "  elfcore [-f] OUT            write the dump as an ELF core for gdb, lldb\n"
 "                              and drgn (-f: replace OUT)\n"
 "\n"
@@ -80,7 +83,7 @@ usage(FILE *f)
 "                  required for a full ELF core)\n"
 "  --mmu FORMAT    decode page tables as v4, v6 or lpae, whatever the dump\n"
 "                  says (old ARMv4/v5 dumps say 0, read as v6)\n"
-"  --json          one JSON document (info, vtop, pages, nlist, check)\n"
+"  --json          one JSON document (info, vtop, pages, nlist, check, ps, bt)\n"
 "  -h, --help      this text;  --version  the version\n"
 "\n"
 "Addresses are 32-bit, hex (0x...) or decimal.  Exit status: 0 ok, 1 the\n"
