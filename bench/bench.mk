@@ -30,8 +30,6 @@ bench-elfcore: $(B)/kvmarm $(B)/tests/mkcore
 
 bench: bench-elfcore
 
-# kvmarm bt -a on 1013 threads against kvmarm ps on the same dump.
-bench-bt: all $(B)/tests/mkcore $(B)/kvmarm
-	sh bench/bt.sh $(B)
+bench: bench-bt
 
-.PHONY: bench bench-bt-elfcore
+.PHONY: bench-elfcore
