@@ -109,6 +109,9 @@ def _c_regs(regs):
     """{name: value} (as Thread.regs) as a struct kvm_arm_regs."""
     r = _lib.Regs()
     for name, value in regs.items():
+        if name != "cpsr" and name not in REG_NAMES:
+            raise ValueError("no register %r (r0..r12, sp, lr, pc, cpsr)" %
+                             (name,))
         i = REG_CPSR if name == "cpsr" else REG_NAMES.index(name)
         if i == REG_CPSR:
             r.cpsr = value
@@ -189,8 +192,13 @@ class Dump:
         self.close()
 
     def __del__(self):
+        # A Dump dropped without close(); at interpreter exit the module's
+        # globals may be gone already, and then the process ends anyway.
         if getattr(self, "_kd", None) is not None:
-            self.close()
+            try:
+                self.close()
+            except Exception:
+                pass
 
     def __repr__(self):
         return "<kvmarm.Dump %r%s%s>" % (
