@@ -177,6 +177,14 @@ kvm_arm_msgbuf_text(kvm_t *kd, size_t *len, char *why, size_t whylen)
 		note(why, whylen, "%s: %s", kd->corefile, section_note);
 	else
 		note(why, whylen, "%s", "");
+	/*
+	 * Neither path worked: the kernel's reason is the one to give (a full
+	 * ELF core has no section to fall back on), not a fallback's note.
+	 */
+	if (text == NULL && reason[0] != '\0') {
+		kvm_err(kd, "%s: %s", kd->corefile, reason);
+		note(why, whylen, "%s", "");
+	}
 	if (text != NULL && len != NULL)
 		*len = n;
 	return text;

@@ -15,6 +15,10 @@
 
 #include "kvm_private.h"
 
+#ifndef SHT_ARM_ATTRIBUTES
+#define SHT_ARM_ATTRIBUTES	0x70000003
+#endif
+
 struct sym {
 	const char *name;	/* points into libelf's string table */
 	uint32_t hash;
@@ -248,6 +252,25 @@ symtab_close(struct symtab *st)
 	free(st->slots);
 	free(st->byaddr);
 	free(st);
+}
+
+int
+symtab_cpu_arch(const struct symtab *st)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	char *ident = elf_getident(st->elf, NULL);
+
+	while (ident != NULL && (scn = elf_nextscn(st->elf, scn)) != NULL) {
+		Elf_Data *d;
+
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != SHT_ARM_ATTRIBUTES ||
+		    (d = elf_rawdata(scn, NULL)) == NULL || d->d_buf == NULL)
+			continue;
+		return arm_attributes_cpu_arch(d->d_buf, d->d_size,
+		    ident[EI_DATA] == ELFDATA2MSB);
+	}
+	return -1;
 }
 
 const char *

@@ -27,6 +27,8 @@ struct cli {
 	int ranges;		/* pages --ranges */
 	int raw;		/* read -r */
 	int word_size;		/* read -w (4) / -q (8), else 0 */
+	int all;		/* dmesg -a, check --all */
+	int force;		/* elfcore -f */
 	char **args;		/* the subcommand's operands */
 	int nargs;
 };
@@ -77,6 +79,7 @@ const char *prot_string(unsigned int prot, char buf[4]);
  * bytes that are not printable \ooo, a backslash "\\\\".
  */
 void put_text(const char *s);
+void fput_text(FILE *f, const char *s);
 
 /* The subcommands: each returns an exit status. */
 int cmd_info(struct cli *c);
@@ -86,6 +89,7 @@ int cmd_pages(struct cli *c);
 int cmd_nlist(struct cli *c);
 int cmd_dmesg(struct cli *c);
 int cmd_check(struct cli *c);
+int cmd_elfcore(struct cli *c);
 int cmd_ps(struct cli *c);
 
 /* info's lines (or JSON members) about the panic, when -N is given. */

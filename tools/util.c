@@ -221,7 +221,7 @@ prot_string(unsigned int prot, char buf[4])
  * as "\\" (as dmesg does), so the escapes cannot be forged.
  */
 void
-put_text(const char *s)
+fput_text(FILE *f, const char *s)
 {
 	int space = 0;
 
@@ -235,13 +235,19 @@ put_text(const char *s)
 			continue;
 		}
 		if (space)
-			putchar(' ');
+			fputc(' ', f);
 		space = 0;
 		if (ch == '\\')
-			fputs("\\\\", stdout);
+			fputs("\\\\", f);
 		else if (ch >= 0x20 && ch < 0x7f)
-			putchar(ch);
+			fputc(ch, f);
 		else
-			printf("\\%03o", ch);
+			fprintf(f, "\\%03o", ch);
 	}
+}
+
+void
+put_text(const char *s)
+{
+	fput_text(stdout, s);
 }

@@ -106,7 +106,8 @@ class Info(ctypes.Structure):
                 ("truncated", ctypes.c_int),
                 ("payload_offset", ctypes.c_uint64),
                 ("compression", ctypes.c_char_p),
-                ("stored_size", ctypes.c_uint64)]
+                ("stored_size", ctypes.c_uint64),
+                ("mmuformat_source", ctypes.c_char_p)]
 
 
 class DumpHeader(ctypes.Structure):
@@ -165,6 +166,14 @@ class Frame(ctypes.Structure):
                 ("trapframe_addr", c_kvaddr),
                 ("trapframe_kind", ctypes.c_char_p),
                 ("regs", Regs)]
+
+
+def out_struct(struct_type):
+    """A zeroed struct for the library to fill, with room to spare behind
+    it: a newer library whose struct grew at the end (as kvm_arm_info has)
+    then writes into the spare bytes, not into Python's heap."""
+    room = ctypes.create_string_buffer(ctypes.sizeof(struct_type) + 512)
+    return struct_type.from_buffer(room)
 
 
 WALK_PAGES_CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(KvmPage),

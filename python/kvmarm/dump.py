@@ -166,7 +166,7 @@ class Dump:
                 e = self._error()
                 self.close()
                 raise e
-        info = _lib.Info()
+        info = _lib.out_struct(_lib.Info)
         lib.kvm_arm_info(kd, ctypes.byref(info))
         self.big_endian = bool(info.big_endian)
         self.byteorder = "big" if self.big_endian else "little"
@@ -352,7 +352,7 @@ class Dump:
     @property
     def info(self):
         """What the dump is: a dict with the fields of `kvmarm info --json`."""
-        info, dh = _lib.Info(), _lib.DumpHeader()
+        info, dh = _lib.out_struct(_lib.Info), _lib.out_struct(_lib.DumpHeader)
         with self._lock:
             kd = self._handle()
             lib.kvm_arm_info(kd, ctypes.byref(info))
@@ -377,6 +377,7 @@ class Dump:
             "mmuformat": info.mmuformat,
             "mmuformat_used": info.mmuformat_used,
             "mmuformat_name": _text(info.mmuformat_name),
+            "mmuformat_source": _text(info.mmuformat_source),
             "arch": info.arch,
             "byte_order": "big" if info.big_endian else "little",
             "byte_order_source": _text(info.byte_order_source),
@@ -388,6 +389,11 @@ class Dump:
             "bitmap_bits": info.bitmap_bits,
             "pages_dumped": info.pages_dumped,
             "pages_present": info.pages_present,
+        })
+        if d["container"] != "minidump":
+            # A full core: how many of the kernel's pages are mapped.
+            d["mapped_kernel_pages"] = sum(1 for _ in self.pages())
+        d.update({
             "ranges": ranges,
             "msgbuf_offset": info.msgbuf_offset,
             "dumpavail_offset": info.dumpavail_offset or None,
@@ -557,7 +563,7 @@ class Dump:
     def panic(self):
         """What the kernel left about its panic: a dict with panicked
         (bool), panicstr and version (str), dumptid (-1 when unknown)."""
-        p = _lib.Panic()
+        p = _lib.out_struct(_lib.Panic)
         with self._lock:
             if lib.kvm_arm_panic(self._handle(), ctypes.byref(p)) != 0:
                 raise self._error()
