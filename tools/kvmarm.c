@@ -37,7 +37,7 @@ static const struct command commands[] = {
 	{ "info",  cmd_info,  OPT_JSON, 0, 0, 0, "" },
 	{ "vtop",  cmd_vtop,  OPT_JSON, 1, -1, 0, "ADDR..." },
 	{ "read",  cmd_read,  OPT_RAW | OPT_WORD, 2, 2, 0,
-	    "ADDR|SYMBOL[+OFF] LEN" },
+	    "ADDR|SYMBOL[{+|-}OFF] LEN" },
 	{ "pages", cmd_pages, OPT_JSON | OPT_RANGES, 0, 0, 0, "" },
 	{ "nlist", cmd_nlist, OPT_JSON, 1, -1, 1, "SYM..." },
 	{ "dmesg", cmd_dmesg, OPT_ALL, 0, 0, 0, "" },
@@ -61,7 +61,7 @@ usage(FILE *f)
 "  vtop [--json] ADDR...       virtual -> physical address -> file offset\n"
 "  read [-r|-w|-q] ADDR LEN    kernel memory: hexdump -C style, -r raw,\n"
 "                              -w / -q 32- / 64-bit words (target order);\n"
-"                              ADDR may be SYMBOL[+OFF] with -N\n"
+"                              ADDR may be SYMBOL[{+|-}OFF] with -N\n"
 "  pages [--ranges] [--json]   every mapped kernel page (or merged ranges)\n"
 "  nlist [--json] SYM...       kernel symbols (needs -N)\n"
 "  dmesg [-a]                  the kernel message buffer, oldest first, as\n"

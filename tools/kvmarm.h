@@ -68,6 +68,13 @@ int resolve_error(int rc, const char *why);
 /* 1 if spec is well-formed as ADDR or SYMBOL[+OFF]. */
 int address_syntax_ok(const char *spec);
 
+/*
+ * "sym" or "sym+0xoff" for the kernel symbol va falls in, in buf; NULL
+ * without a kernel or when no symbol holds va.
+ */
+const char *symbol_of(const struct cli *c, kvaddr_t va, char *buf,
+    size_t len);
+
 /* A target word of n (4 or 8) bytes in the dump's byte order. */
 uint64_t target_word(const struct cli *c, const unsigned char *p, int n);
 
