@@ -241,3 +241,27 @@ def test_cut_and_looped_lists(name):
     assert got[:len(want)] == want
     assert all(tid in m.later for _pid, tid in got[len(want):]), got
     assert not m.lost & {tid for _pid, tid in got}
+
+
+def test_srcline_against_addr2line():
+    # The DWARF line of every frame's pc, as binutils' addr2line reads the
+    # same kernel (file by its last component: addr2line joins the
+    # compilation directory in front).
+    import shutil
+    tool = shutil.which("arm-linux-gnueabi-addr2line") or \
+        shutil.which("addr2line")
+    if tool is None:
+        pytest.skip("no addr2line (Debian: binutils-arm-linux-gnueabi)")
+    kernel = fixture("threads-le", "kernel")
+    with kvmarm.Dump(fixture("threads-le", "core"), kernel) as d:
+        pcs = sorted({f.pc for t in d.threads() for f in d.backtrace(t)})
+        got = [d.srcline(pc) for pc in pcs]
+    out = subprocess.run([tool, "-e", kernel] + ["%x" % pc for pc in pcs],
+                         capture_output=True, text=True, check=True)
+    want = []
+    for line in out.stdout.splitlines():
+        path, _, num = line.split(" ")[0].rpartition(":")
+        want.append(None if path == "??" or not num.isdigit()
+                    else (os.path.basename(path), int(num)))
+    assert len(pcs) > 20 and any(want)
+    assert [g and (os.path.basename(g[0]), g[1]) for g in got] == want
