@@ -257,7 +257,9 @@ def test_srcline_against_addr2line():
         pcs = sorted({f.pc for t in d.threads() for f in d.backtrace(t)})
         got = [d.srcline(pc) for pc in pcs]
     out = subprocess.run([tool, "-e", kernel] + ["%x" % pc for pc in pcs],
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        pytest.skip("%s cannot read an arm ELF: %s" % (tool, out.stderr[:100]))
     want = []
     for line in out.stdout.splitlines():
         path, _, num = line.split(" ")[0].rpartition(":")
