@@ -23,3 +23,6 @@ check: tests
 
 # Keep object files between runs (they are intermediates of pattern rules).
 .SECONDARY: $(TEST_PROGS:%=%.o) $(TEST_SUPPORT) $(B)/tests/mkcore_main.o
+
+# The protocol layer of kvmarm's gdb stub, tested on its own.
+$(B)/tests/test_gdb_packet: $(B)/tools/gdb_packet.o
