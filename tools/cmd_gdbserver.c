@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +128,7 @@ int
 cmd_gdbserver(struct cli *c)
 {
 	struct gdb_server *s;
-	int lfd = -1, fd, rc;
+	int lfd = -1, fd, rc, one = 1;
 
 	/* A closed connection shows as EPIPE from write, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
@@ -152,6 +154,9 @@ cmd_gdbserver(struct cli *c)
 			cli_error(c, "--listen: %s", strerror(errno));
 			rc = EXIT_NO;
 		} else {
+			/* Replies go out whole at once: no need to wait. */
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof(one));
 			rc = serve(c, s, fd, fd);
 			close(fd);
 		}

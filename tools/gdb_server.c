@@ -527,22 +527,27 @@ write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* Frame and send data as one packet, kept for a resend. */
+/*
+ * Frame data as one packet, kept for a resend, and send it after the '+'
+ * that acknowledges the request when ack is set: in one write, as a small
+ * write followed by another would wait on TCP's delayed acknowledgement.
+ */
 static int
-send_packet(struct gdb_server *s, int out, const uint8_t *data, size_t n)
+send_packet(struct gdb_server *s, int out, const uint8_t *data, size_t n,
+    int ack)
 {
-	s->frame_len = gdb_frame(data, n, s->frame, sizeof(s->frame));
-	return write_all(out, s->frame, s->frame_len);
+	s->sent[0] = '+';
+	s->frame_len = gdb_frame(data, n, s->sent + 1, sizeof(s->sent) - 1);
+	return write_all(out, s->sent + (ack ? 0 : 1), s->frame_len +
+	    (ack ? 1 : 0));
 }
 
 /* Acknowledge a packet and answer it: the 'O' message first, if any. */
 static int
 answer(struct gdb_server *s, int out)
 {
-	static const uint8_t ack = '+';
+	int ack = 1;
 
-	if (write_all(out, &ack, 1) != 0)
-		return -1;
 	if (s->console != NULL) {
 		struct gdb_reply *o = malloc(sizeof(*o));
 		int rc;
@@ -552,12 +557,13 @@ answer(struct gdb_server *s, int out)
 		gdb_reply_clear(o);
 		gdb_reply_str(o, "O");
 		gdb_reply_hex(o, s->console, strlen(s->console));
-		rc = send_packet(s, out, o->data, o->len);
+		rc = send_packet(s, out, o->data, o->len, 1);
 		free(o);
 		if (rc != 0)
 			return -1;
+		ack = 0;
 	}
-	return send_packet(s, out, s->reply.data, s->reply.len);
+	return send_packet(s, out, s->reply.data, s->reply.len, ack);
 }
 
 /*
@@ -606,7 +612,7 @@ gdb_server_run(struct gdb_server *s, int in, int out)
 			case GDB_RX_INTERRUPT:	/* a dump is always stopped */
 				break;
 			case GDB_RX_NAK:
-				rc = write_all(out, s->frame, s->frame_len);
+				rc = write_all(out, s->sent + 1, s->frame_len);
 				break;
 			case GDB_RX_BAD_CHECKSUM:
 				rc = write_all(out, &nak, 1);

@@ -35,8 +35,9 @@ struct gdb_server {
 	const char *console;		/* an 'O' message to send first, or NULL */
 	struct gdb_rx rx;
 	struct gdb_reply reply;
-	uint8_t frame[GDB_FRAME_MAX];	/* the last reply sent, for a '-' */
-	size_t frame_len;
+	/* '+' then the last reply sent (kept for a '-'): sent in one write */
+	uint8_t sent[1 + GDB_FRAME_MAX];
+	size_t frame_len;		/* the reply's bytes from sent + 1 */
 };
 
 /*

@@ -19,6 +19,7 @@
 #define OPT_RANGES	0x02
 #define OPT_RAW		0x04
 #define OPT_WORD	0x08
+#define OPT_LISTEN	0x10
 
 struct command {
 	const char *name;
@@ -38,6 +39,7 @@ static const struct command commands[] = {
 	{ "nlist", cmd_nlist, OPT_JSON, 1, -1, 1, "SYM..." },
 	{ "dmesg", cmd_dmesg, 0, 0, 0, 0, "" },
 	{ "check", cmd_check, OPT_JSON, 0, 0, 0, "" },
+	{ "gdbserver", cmd_gdbserver, OPT_LISTEN, 0, 0, 0, "" },
 };
 
 static void
@@ -59,6 +61,10 @@ usage(FILE *f)
 "  nlist [--json] SYM...       kernel symbols (needs -N)\n"
 "  dmesg                       the kernel message buffer, oldest first\n"
 "  check [--json]              validate the dump; a line per problem\n"
+"  gdbserver [--listen [HOST:]PORT]\n"
+"                              serve the dump to gdb/lldb (remote protocol)\n"
+"                              on stdin/stdout, or one TCP connection\n"
+"                              (127.0.0.1 unless HOST; PORT 0: any free)\n"
 "\n"
 "options:\n"
 "  -M core         the crash dump (required)\n"
@@ -96,7 +102,7 @@ struct parsed {
 	const struct command *cmd;
 	const char *cmd_name;
 	unsigned int opts_used;
-	const char *opt_names[4];	/* how each OPT_* bit was spelled */
+	const char *opt_names[5];	/* how each OPT_* bit was spelled */
 	int mmu_set;
 	unsigned int mmu;
 	int word_flags;			/* how many of -r -w -q were given */
@@ -122,7 +128,7 @@ static void
 flag(struct parsed *p, unsigned int bit, const char *name)
 {
 	int k = bit == OPT_JSON ? 0 : bit == OPT_RANGES ? 1 :
-	    bit == OPT_RAW ? 2 : 3;
+	    bit == OPT_RAW ? 2 : bit == OPT_WORD ? 3 : 4;
 
 	p->opts_used |= bit;
 	p->opt_names[k] = name;
@@ -171,6 +177,13 @@ parse_args(int argc, char **argv, struct cli *c, struct parsed *p, int *done)
 				return cli_usage("unknown --mmu '%s' (v4, v6 or "
 				    "lpae)", v);
 			p->mmu_set = 1;
+		} else if (strcmp(a, "--listen") == 0 ||
+		    strncmp(a, "--listen=", 9) == 0) {
+			if ((v = option_value(argc, argv, &i, "--listen")) == NULL ||
+			    v[0] == '\0')
+				return cli_usage("--listen needs [HOST:]PORT");
+			flag(p, OPT_LISTEN, "--listen");
+			c->listen = v;
 		} else if (strcmp(a, "--json") == 0) {
 			flag(p, OPT_JSON, a);
 		} else if (strcmp(a, "--ranges") == 0) {
@@ -204,7 +217,7 @@ validate(struct cli *c, struct parsed *p)
 	if (cmd == NULL)
 		return cli_usage("unknown command '%s'", p->cmd_name);
 	p->cmd = cmd;
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < 5; k++) {
 		unsigned int bit = 1u << k;
 
 		if ((p->opts_used & bit) && !(cmd->opts & bit))

@@ -27,6 +27,7 @@ struct cli {
 	int ranges;		/* pages --ranges */
 	int raw;		/* read -r */
 	int word_size;		/* read -w (4) / -q (8), else 0 */
+	const char *listen;	/* gdbserver --listen [HOST:]PORT, or NULL */
 	char **args;		/* the subcommand's operands */
 	int nargs;
 };
@@ -80,6 +81,7 @@ int cmd_pages(struct cli *c);
 int cmd_nlist(struct cli *c);
 int cmd_dmesg(struct cli *c);
 int cmd_check(struct cli *c);
+int cmd_gdbserver(struct cli *c);
 /* check's answer when the library refuses to open a file that is a dump. */
 int cmd_check_unopenable(struct cli *c, const char *why);
 

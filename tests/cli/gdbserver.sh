@@ -1,0 +1,248 @@
+# kvmarm gdbserver: the GDB remote protocol stub, packet by packet, then
+# through gdb-multiarch (pipe and TCP) and lldb.  Memory must equal the
+# fixture manifests' read lines; replies are built here from the protocol's
+# rules (the checksum computed with od, apart from the stub's code).
+. tests/cli/lib.sh
+
+# pkt DATA: DATA as a packet, "$DATA#xx" (DATA needs no escaping).
+pkt() {
+	printf '$%s#%02x' "$1" "$(printf '%s' "$1" | od -An -v -tu1 |
+	    awk '{ for (i = 1; i <= NF; i++) s += $i } END { print s % 256 }')"
+}
+
+# hexstr TEXT: TEXT's bytes as lowercase hex.
+hexstr() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
+
+# stub CORE: kvmarm gdbserver on CORE with $TMP/in as the debugger's bytes.
+stub() {
+	"$K" -M "$1" gdbserver <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
+# expect_bytes NAME WANT: the stub exited 0 and wrote exactly WANT.
+expect_bytes() {
+	got=$(cat "$TMP/out")
+	if [ "$rc" -ne 0 ]; then notok "$1" "exit $rc ($(first_err))"
+	elif [ "$got" = "$2" ]; then ok "$1"
+	else notok "$1" "got '$(printf '%s' "$got" | cut -c1-120)', want '$(printf '%s' "$2" | cut -c1-120)'"; fi
+}
+
+# reply NAME CORE REQUEST REPLY: one request, acknowledged and answered.
+reply() {
+	pkt "$3" >"$TMP/in"
+	stub "$2"
+	expect_bytes "$1" "+$(pkt "$4")"
+}
+
+C=$F/armv7-v2.core
+
+# ---- the protocol, packet by packet ---------------------------------------
+
+reply "qSupported" "$C" "qSupported:multiprocess+;swbreak+;xmlRegisters=i386" \
+    "PacketSize=4000;qXfer:features:read+;qXfer:threads:read+"
+reply "qAttached" "$C" "qAttached" "1"
+reply "vMustReplyEmpty" "$C" "vMustReplyEmpty" ""
+reply "vCont? (none: c and s are refused anyway)" "$C" "vCont?" ""
+reply "qOffsets empty" "$C" "qOffsets" ""
+reply "qSymbol empty" "$C" "qSymbol::" ""
+reply "unknown packet empty" "$C" "Z0,c0100000,4" ""
+
+# Memory: every read line of the manifests, in both byte orders.
+for n in armv7-v2 armv5-v1-be lpae-v2 old-v1; do
+	awk '$1 == "read" { print $2, $3 }' "$F/$n.manifest" >"$TMP/reads"
+	while read -r va hex; do
+		reply "m $n $va" "$F/$n.core" \
+		    "m$(printf '%x' $((va))),$(printf '%x' $((${#hex} / 2)))" "$hex"
+	done <"$TMP/reads"
+	# Addresses the manifest says cannot be read answer an error.
+	for va in $(awk '$1 == "fail" { print $2 }' "$F/$n.manifest"); do
+		reply "m $n $va unreadable" "$F/$n.core" \
+		    "m$(printf '%x' $((va))),4" "E0e"
+	done
+done
+# armv7-v2.desc maps 0xc0100000..0xc0110000 and nothing after: a read over
+# the end answers the readable prefix (the manifest's 8 bytes at c010fff8).
+reply "m partly readable: the prefix" "$C" "mc010fff8,10" \
+    "$(awk '$1 == "read" && $2 == "0xc010fff8" { print $3 }' "$F/armv7-v2.manifest")"
+reply "m past 32 bits" "$C" "m100000000,4" "E0e"
+reply "m malformed address" "$C" "mzz,4" "E16"
+reply "m without a length" "$C" "mc0100000" "E16"
+reply "m of length 0" "$C" "mc0100000,0" "E16"
+
+# Read-only: writes, resume and step are refused.
+reply "M refused" "$C" "Mc0100000,1:00" "E1e"
+reply "G refused" "$C" "G00000000" "E1e"
+reply "P refused" "$C" "P0=00000000" "E1e"
+msg="the target is a crash dump: it cannot be written, resumed or stepped
+"
+for req in c s "vCont;c" "C05"; do
+	pkt "$req" >"$TMP/in"
+	stub "$C"
+	expect_bytes "$req refused with a message" \
+	    "+$(pkt "O$(hexstr "$msg")")$(pkt E1e)"
+done
+
+# No threads in these fixtures' kernels: one thread, id 1, registers
+# unknown ('x') but for pc 0, which gdb needs to attach at all.
+reply "? without threads" "$C" "?" "T05thread:1;"
+reply "qC without threads" "$C" "qC" "QC1"
+x8=xxxxxxxx
+reply "g without threads" "$C" "g" \
+    "$x8$x8$x8$x8$x8$x8$x8$x8$x8$x8$x8$x8$x8$x8${x8}00000000$x8"
+reply "p pc" "$C" "pf" "00000000"
+reply "p cpsr unknown" "$C" "p10" "$x8"
+reply "p past cpsr" "$C" "p11" "E16"
+reply "T of the thread" "$C" "T1" "OK"
+reply "T of no thread" "$C" "T2" "E16"
+reply "Hg of no thread" "$C" "Hg2" "E16"
+reply "Hg any" "$C" "Hg0" "OK"
+{ pkt qfThreadInfo; pkt qsThreadInfo; } >"$TMP/in"
+stub "$C"
+expect_bytes "thread list" "+$(pkt m1)+$(pkt l)"
+
+# The target description: 16 core registers and cpsr.
+pkt "qXfer:features:read:target.xml:0,3fff" >"$TMP/in"
+stub "$C"
+if grep -q 'org.gnu.gdb.arm.core' "$TMP/out" && head -c 3 "$TMP/out" | grep -q '^+\$l' &&
+    [ "$(grep -o '<reg ' "$TMP/out" | wc -l)" -eq 17 ]; then ok "target.xml"
+else notok "target.xml" "$(head -c 100 "$TMP/out")"; fi
+reply "qXfer past the end" "$C" "qXfer:features:read:target.xml:fffff,10" "l"
+reply "qXfer other annex" "$C" "qXfer:features:read:other.xml:0,10" "E00"
+
+# Framing: a bad checksum is refused with '-', a '-' repeats the reply,
+# an encoding error or an oversize packet gets an error reply.
+printf '$g#00' >"$TMP/in"
+stub "$C"
+expect_bytes "bad checksum: -" "-"
+{ pkt qAttached; printf -- -; } >"$TMP/in"
+stub "$C"
+expect_bytes "- repeats the reply" "+$(pkt 1)$(pkt 1)"
+printf '$*5#5f' >"$TMP/in"
+stub "$C"
+expect_bytes "malformed run-length: E16" "+$(pkt E16)"
+{ printf '$'; head -c 20000 /dev/zero | tr '\0' a; printf '#%02x' $((20000 * 97 % 256)); } >"$TMP/in"
+stub "$C"
+expect_bytes "oversize packet: E07" "+$(pkt E07)"
+
+# Endings: k (acknowledged, no reply), D (OK), a client that leaves in
+# the middle of a packet (a note, exit 0), or between packets (silent).
+{ pkt k; pkt qAttached; } >"$TMP/in"
+stub "$C"
+expect_bytes "k ends the session" "+"
+{ pkt D; pkt qAttached; } >"$TMP/in"
+stub "$C"
+expect_bytes "D answers OK and ends" "+$(pkt OK)"
+printf '$mc01' >"$TMP/in"
+stub "$C"
+expect_bytes "cut mid-packet: nothing sent" ""
+if grep -q 'middle of a packet' "$TMP/err"; then ok "cut mid-packet: said so"
+else notok "cut mid-packet: said so" "stderr: $(first_err)"; fi
+: >"$TMP/in"
+stub "$C"
+expect_bytes "no input: clean exit" ""
+
+run -M "$C" gdbserver --listen nonsense
+expect_rc "--listen nonsense: usage error" 2
+run -M "$C" info --listen 0
+expect_rc "--listen only for gdbserver" 2
+
+# ---- gdb-multiarch ---------------------------------------------------------
+
+GDB=$(command -v gdb-multiarch)
+
+# gdb_reads NAME TARGET CORE [KERNEL]: x/Nxb of every read line of the
+# manifest NAME through gdb connected with TARGET ("| cmd" or host:port);
+# the bytes it prints must be the manifest's.
+gdb_reads() {
+	awk '$1 == "read" { printf "echo @@ %s\\n\nx/%dxb %s\n", $2, length($3) / 2, $2 }' \
+	    "$F/$1.manifest" >"$TMP/gdbcmds"
+	timeout 60 "$GDB" -batch -nx ${4:+"$4"} -ex "target remote $2" \
+	    -x "$TMP/gdbcmds" >"$TMP/gdbout" 2>&1
+	awk '/^@@ / { va = $2; got[va] = ""; next }
+	    va != "" && /:/ { sub(/^[^:]*:/, ""); for (i = 1; i <= NF; i++)
+	    { sub(/^0x/, "", $i); got[va] = got[va] $i } }
+	    END { for (v in got) print v, got[v] }' "$TMP/gdbout" >"$TMP/gdbgot"
+	awk '$1 == "read" { print $2, $3 }' "$F/$1.manifest" | while read -r va hex; do
+		g=$(awk -v v="$va" '$1 == v { print $2 }' "$TMP/gdbgot")
+		if [ "$g" = "$hex" ]; then echo "ok - gdb x/xb $3 $va"
+		else echo "not ok - gdb x/xb $3 $va: '$g' != '$hex' ($(grep -m1 -i 'error\|cannot' "$TMP/gdbout"))"; fi
+	done >"$TMP/gdbres"
+	cat "$TMP/gdbres"
+	grep -q '^not ok' "$TMP/gdbres" && FAILED=1
+	return 0
+}
+
+if [ -z "$GDB" ]; then
+	echo "skip - gdbserver through gdb: no gdb-multiarch (tools/setup.sh installs it)"
+else
+	for n in armv7-v2 armv5-v1-be lpae-v2; do
+		gdb_reads $n "| $K -M $F/$n.core gdbserver" "$n"
+	done
+	# A gzip copy: the stub reads through the library's inflater.
+	gzip -c "$C" >"$TMP/armv7-v2.core.gz"
+	gdb_reads armv7-v2 "| $K -M $TMP/armv7-v2.core.gz gdbserver" "armv7-v2.gz"
+
+	# Kernel globals through the kernel's symbols, in both byte orders.
+	for n in armv7-v2 armv5-v1-be; do
+		timeout 60 "$GDB" -batch -nx "$F/$n.kernel" \
+		    -ex "target remote | $K -N $F/$n.kernel -M $F/$n.core gdbserver" \
+		    -ex 'print (int)hz' -ex 'x/s (char *)&version' \
+		    -ex 'print *(int *)0xc0ffff00' >"$TMP/gdbout" 2>&1
+		want=$(awk '$1 == "word32" && $2 == "hz" { print $3 }' "$F/$n.manifest")
+		if grep -q "^\$1 = $want\$" "$TMP/gdbout"; then ok "gdb print hz $n"
+		else notok "gdb print hz $n" "$(grep -m1 '^\$1\|rror' "$TMP/gdbout")"; fi
+		want=$(awk '$1 == "string" && $2 == "version" { sub(/^string version /, ""); print; exit }' "$F/$n.manifest")
+		if grep -qF "\"$want\"" "$TMP/gdbout"; then ok "gdb x/s version $n"
+		else notok "gdb x/s version $n" "no \"$want\""; fi
+		if grep -q 'Cannot access memory at address 0xc0ffff00' "$TMP/gdbout"; then
+			ok "gdb unmapped address $n"
+		else notok "gdb unmapped address $n" "$(tail -n 1 "$TMP/gdbout")"; fi
+	done
+
+	# The same over TCP: --listen 0 picks a port and names it.
+	timeout 60 "$K" -M "$C" gdbserver --listen 0 2>"$TMP/lerr" &
+	pid=$!
+	port=
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		port=$(sed -n 's/^kvmarm: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/lerr")
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	if [ -z "$port" ]; then
+		notok "--listen 0: port" "stderr: $(head -c 200 "$TMP/lerr")"
+		kill "$pid" 2>/dev/null
+	else
+		ok "--listen 0: port $port"
+		gdb_reads armv7-v2 "127.0.0.1:$port" "armv7-v2 (tcp)"
+		wait "$pid"
+		rc=$?
+		expect_rc "--listen: exit 0 after gdb leaves" 0
+	fi
+fi
+
+# ---- lldb -------------------------------------------------------------------
+
+if ! command -v lldb >/dev/null 2>&1; then
+	echo "skip - gdbserver through lldb: no lldb"
+else
+	timeout 60 "$K" -M "$C" gdbserver --listen 0 2>"$TMP/lerr" &
+	pid=$!
+	port=
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		port=$(sed -n 's/^kvmarm: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/lerr")
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	set -- $(awk '$1 == "read" && length($3) == 32 { print $2, $3; exit }' "$F/armv7-v2.manifest")
+	timeout 60 lldb --batch -o "gdb-remote 127.0.0.1:$port" \
+	    -o "memory read -s1 -c16 -fx $1" -o detach >"$TMP/lldbout" 2>&1
+	got=$(grep "^$1:\|^$(printf '0x%08x' $(($1 + 8))):" "$TMP/lldbout" |
+	    sed 's/^[^:]*://; s/0x//g' | tr -d ' \n')
+	if [ "$got" = "$2" ]; then ok "lldb memory read $1"
+	else notok "lldb memory read $1" "'$got' != '$2' ($(grep -m1 -i error "$TMP/lldbout"))"; fi
+	wait "$pid"
+	rc=$?
+	expect_rc "lldb: the stub ends with the session" 0
+fi
+
+finish
