@@ -20,10 +20,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS)
 LIBS     = -ldw -lelf -lz -lzstd
 
 B        = build
-LIB_SRC  = lib/kvm.c lib/kvm_open.c lib/minidump.c lib/pagemap.c lib/source.c \
-           lib/dumpheader.c lib/symtab.c lib/pte.c lib/pte_v4.c lib/pte_v6.c \
-           lib/pte_lpae.c lib/source_gzip.c lib/elfcore.c lib/ptwalk.c \
-           lib/pt_short.c lib/pt_lpae.c lib/source_zstd.c
+LIB_SRC  = $(sort $(wildcard lib/*.c))
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 PIC_OBJ  = $(LIB_SRC:lib/%.c=$(B)/pic/%.o)
 LIB_A    = $(B)/libkvm_arm.a
@@ -69,3 +66,4 @@ include tests/tests.mk
 -include tools/tools.mk
 -include bench/bench.mk
 -include fuzz/fuzz.mk
+-include python/python.mk

@@ -11,13 +11,41 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+const char *
+source_not_regular(unsigned int mode)
+{
+	mode_t m = (mode_t)mode;
+
+	if (S_ISREG(m))
+		return NULL;
+	return S_ISDIR(m) ? "is a directory" :
+	    S_ISFIFO(m) ? "not a regular file (a FIFO)" :
+	    S_ISSOCK(m) ? "not a regular file (a socket)" :
+	    S_ISCHR(m) ? "not a regular file (a character device)" :
+	    S_ISBLK(m) ? "not a regular file (a block device)" :
+	    "not a regular file";
+}
+
 int
 source_open(struct source *src, const char *path, char *err, size_t errlen)
 {
+	return source_open_mode(src, path, 0, err, errlen);
+}
+
+int
+source_open_mode(struct source *src, const char *path, int writable,
+    char *err, size_t errlen)
+{
 	struct stat st;
+	const char *why;
 
 	memset(src, 0, sizeof(*src));
-	src->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading would wait for a writer
+	 * forever; opened this way it is refused below like any non-file.
+	 */
+	src->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC |
+	    O_NONBLOCK | O_NOCTTY);
 	if (src->fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -26,22 +54,21 @@ source_open(struct source *src, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory", path);
+	/* A device or pipe has no trustworthy size: refuse it plainly. */
+	if ((why = source_not_regular((unsigned int)st.st_mode)) != NULL ||
+	    st.st_size <= 0) {
+		snprintf(err, errlen, "%s: %s", path, why ? why : "empty file");
 		goto fail;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
-		/* A device or pipe has no trustworthy size: refuse it plainly. */
-		snprintf(err, errlen, "%s: %s", path, S_ISREG(st.st_mode) ?
-		    "empty file" : "not a regular file");
-		goto fail;
-	}
+	(void)fcntl(src->fd, F_SETFL, fcntl(src->fd, F_GETFL) & ~O_NONBLOCK);
+	src->writable = writable;
 	src->file_size = (uint64_t)st.st_size;
 	src->size = src->raw_size = src->stored_size = src->file_size;
 	src->compression = "none";
 	if ((uint64_t)(size_t)src->file_size == src->file_size) {
+		/* Shared when writable, so that kvm_write's bytes read back. */
 		void *m = mmap(NULL, (size_t)src->file_size, PROT_READ,
-		    MAP_PRIVATE, src->fd, 0);
+		    writable ? MAP_SHARED : MAP_PRIVATE, src->fd, 0);
 		if (m != MAP_FAILED)
 			src->map = m;
 	}
@@ -50,6 +77,27 @@ fail:
 	close(src->fd);
 	src->fd = -1;
 	return -1;
+}
+
+int
+source_write(const struct source *src, uint64_t off, const void *buf,
+    size_t len)
+{
+	size_t done = 0;
+
+	if (!src->writable || src->gz != NULL || off > src->raw_size ||
+	    len > src->raw_size - off)
+		return -1;
+	while (done < len) {
+		ssize_t n = pwrite(src->fd, (const char *)buf + done,
+		    len - done, (off_t)(src->base + off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
 }
 
 void

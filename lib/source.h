@@ -29,10 +29,22 @@ struct source {
 					   file offset: base, or 0 when the
 					   payload is compressed */
 	uint64_t stored_size;		/* bytes of payload as stored */
+	int writable;			/* opened O_RDWR (kvm_write) */
 };
 
 /* Returns 0, or -1 with a one-line reason (naming path) in err. */
 int source_open(struct source *src, const char *path, char *err, size_t errlen);
+/* The same, read-write when writable (the file is then mapped shared). */
+int source_open_mode(struct source *src, const char *path, int writable,
+    char *err, size_t errlen);
+/*
+ * Why a file of this st_mode cannot be a dump ("is a directory", "not a
+ * regular file (a FIFO)", ...), or NULL for a regular file.
+ */
+const char *source_not_regular(unsigned int mode);
+/* Write len payload bytes at off (uncompressed, writable): 0, or -1. */
+int source_write(const struct source *src, uint64_t off, const void *buf,
+    size_t len);
 void source_close(struct source *src);
 /* Narrow the payload to [base, base + size) of the file (clamped to it). */
 void source_set_payload(struct source *src, uint64_t base, uint64_t size);

@@ -235,6 +235,7 @@ parse_line(struct mapdesc *d, char *line, const char *name, int lineno)
 	else if (!strcmp(w[0], "l1pa_va")) { NEED(2); d->l1pa_va = num(w[1]); }
 	else if (!strcmp(w[0], "pad_ptes")) { NEED(2); d->pad_ptes = (int)num(w[1]); }
 	else if (!strcmp(w[0], "no_dumpavail")) { NEED(2); d->no_dumpavail = (int)num(w[1]); }
+	else if (!strcmp(w[0], "cpu_arch")) { NEED(2); d->cpu_arch = (int)num(w[1]) + 1; }
 	else if (!strcmp(w[0], "bitmap_bytes")) { NEED(2); d->bitmap_bytes = (uint32_t)num(w[1]); }
 	else
 		goto bad;

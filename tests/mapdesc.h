@@ -29,6 +29,8 @@
  *   pad_ptes 1             page-round the PTE array (libkvm 12+ layout)
  *   no_dumpavail 1         version 2 header with dumpavailsize 0 (v1 layout)
  *   bitmap_bytes N         force the bitmap size (a multiple of 4)
+ *   cpu_arch N             give the kernel ELF an .ARM.attributes section
+ *                          whose Tag_CPU_arch is N (1-5 ARMv4..v5TEJ, 6+ v6..)
  *
  * A full ELF core (all of the physical ranges, and the kernel's own page
  * tables) instead of a minidump:
@@ -111,6 +113,7 @@ struct mapdesc {
 	int elf;			/* container elf */
 	uint64_t kernphys, ptpool, l1pa_va;
 	uint32_t bitmap_bytes;
+	int cpu_arch;			/* Tag_CPU_arch + 1; 0: no .ARM.attributes */
 	unsigned char msgsection[65536 + 4096];	/* msgbuf ring + struct */
 	struct md_seg *segs; size_t nsegs;
 };

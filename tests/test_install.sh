@@ -60,3 +60,58 @@ if make -s B="$build" install PREFIX=/usr DESTDIR="$tmp/stage" >"$tmp/log" 2>&1 
 else
 	notok "DESTDIR staging"
 fi
+
+# The Python package: `make install` put it in PREFIX/lib/python3/dist-packages,
+# where it loads the library of the same prefix (no KVMARM_LIBRARY, no
+# LD_LIBRARY_PATH, run from outside the source tree).
+py=/usr/bin/python3
+pydir="$tmp/prefix/lib/python3/dist-packages"
+pycheck='import kvmarm, sys
+lib = kvmarm._lib.lib._name
+assert lib.startswith(sys.argv[1]), lib
+with kvmarm.Dump(sys.argv[2] + ".core", sys.argv[2] + ".kernel") as d:
+    print(d.read_cstr(d.symbol("version")))'
+if [ ! -x "$py" ]; then
+	echo "skip - install: python package: no $py"
+elif nm -D "$build/libkvm_arm.so.0" 2>/dev/null | grep -q '__asan_init\|__ubsan_handle'; then
+	echo "skip - install: python package: the library is built with sanitizers"
+else
+	fix="$PWD/fixtures/armv7-v2"
+	out=$(cd "$tmp" && env -u KVMARM_LIBRARY -u LD_LIBRARY_PATH \
+	    PYTHONPATH="$pydir" "$py" -c "$pycheck" "$tmp/prefix/lib/" "$fix" 2>&1)
+	if [ "$out" = "FreeBSD 14.0-RELEASE-kvmarm-fixture" ]; then
+		ok "PYTHONPATH=PREFIX/lib/python3/dist-packages: import kvmarm reads the fixture with PREFIX's library"
+	else
+		notok "installed python package: $(echo "$out" | tail -n 1)"
+	fi
+	if grep -q "^LIBDIR = '/usr/lib'$" "$tmp/stage/usr/lib/python3/dist-packages/kvmarm/_libdir.py" 2>/dev/null; then
+		ok "DESTDIR: the staged python package names PREFIX's LIBDIR"
+	else
+		notok "DESTDIR: no staged kvmarm/_libdir.py naming /usr/lib"
+	fi
+	if make -s B="$build" install-python PREFIX="$tmp/p2" PYTHONDIR="$tmp/pyd" >"$tmp/log" 2>&1 &&
+	    [ -f "$tmp/pyd/kvmarm/dump.py" ]; then
+		ok "PYTHONDIR overrides where the package goes"
+	else
+		notok "PYTHONDIR: $(tail -n 1 "$tmp/log")"
+	fi
+	# pip, offline, from a copy (pip builds in the source directory).
+	if "$py" -m pip --version >/dev/null 2>&1 && "$py" -c 'import setuptools' 2>/dev/null; then
+		cp -r python "$tmp/pysrc"
+		if PIP_ROOT_USER_ACTION=ignore "$py" -m pip install -q --no-build-isolation \
+		    --no-index --no-deps --disable-pip-version-check \
+		    --target "$tmp/pip" "$tmp/pysrc" >"$tmp/log" 2>&1; then
+			out=$(cd "$tmp" && env -u KVMARM_LIBRARY LD_LIBRARY_PATH="$tmp/prefix/lib" \
+			    PYTHONPATH="$tmp/pip" "$py" -c "$pycheck" "libkvm_arm" "$fix" 2>&1)
+			if [ "$out" = "FreeBSD 14.0-RELEASE-kvmarm-fixture" ]; then
+				ok "pip install --no-build-isolation ./python: import kvmarm reads the fixture"
+			else
+				notok "pip-installed package: $(echo "$out" | tail -n 1)"
+			fi
+		else
+			notok "pip install --no-build-isolation: $(tail -n 1 "$tmp/log")"
+		fi
+	else
+		echo "skip - install: pip install ./python: no pip or setuptools for $py (Debian: python3-pip python3-setuptools)"
+	fi
+fi

@@ -19,7 +19,10 @@
 #define OPT_RANGES	0x02
 #define OPT_RAW		0x04
 #define OPT_WORD	0x08
-#define OPT_LISTEN	0x10
+#define OPT_ALL		0x10	/* dmesg -a, check --all */
+#define OPT_FORCE	0x20	/* elfcore -f */
+#define OPT_LISTEN	0x40	/* gdbserver --listen */
+#define NOPTS		7	/* OPT_* bits */
 
 struct command {
 	const char *name;
@@ -37,8 +40,10 @@ static const struct command commands[] = {
 	    "ADDR|SYMBOL[+OFF] LEN" },
 	{ "pages", cmd_pages, OPT_JSON | OPT_RANGES, 0, 0, 0, "" },
 	{ "nlist", cmd_nlist, OPT_JSON, 1, -1, 1, "SYM..." },
-	{ "dmesg", cmd_dmesg, 0, 0, 0, 0, "" },
-	{ "check", cmd_check, OPT_JSON, 0, 0, 0, "" },
+	{ "dmesg", cmd_dmesg, OPT_ALL, 0, 0, 0, "" },
+	{ "check", cmd_check, OPT_JSON | OPT_ALL, 0, 0, 0, "" },
+	{ "ps",    cmd_ps,    OPT_JSON, 0, 0, 1, "" },
+	{ "elfcore", cmd_elfcore, OPT_FORCE, 1, 1, 0, "[-f] OUT" },
 	{ "gdbserver", cmd_gdbserver, OPT_LISTEN, 0, 0, 0, "" },
 };
 
@@ -59,8 +64,15 @@ usage(FILE *f)
 "                              ADDR may be SYMBOL[+OFF] with -N\n"
 "  pages [--ranges] [--json]   every mapped kernel page (or merged ranges)\n"
 "  nlist [--json] SYM...       kernel symbols (needs -N)\n"
-"  dmesg                       the kernel message buffer, oldest first\n"
-"  check [--json]              validate the dump; a line per problem\n"
+"  dmesg [-a]                  the kernel message buffer, oldest first, as\n"
+"                              dmesg(8) prints it (-a: also the lines of\n"
+"                              other syslog facilities than the kernel's)\n"
+"  check [--all] [--json]      validate the dump; a line per problem\n"
+"                              (--all: every run, none summarized)\n"
+"  ps [--json]                 every kernel thread: pid, tid, CPU, pcb,\n"
+"                              comm/tdname; '*' the crashed one (needs -N)\n"
+"  elfcore [-f] OUT            write the dump as an ELF core for gdb, lldb\n"
+"                              and drgn (-f: replace OUT)\n"
 "  gdbserver [--listen [HOST:]PORT]\n"
 "                              serve the dump to gdb/lldb (remote protocol)\n"
 "                              on stdin/stdout, or one TCP connection\n"
@@ -102,7 +114,7 @@ struct parsed {
 	const struct command *cmd;
 	const char *cmd_name;
 	unsigned int opts_used;
-	const char *opt_names[5];	/* how each OPT_* bit was spelled */
+	const char *opt_names[NOPTS];	/* how each OPT_* bit was spelled */
 	int mmu_set;
 	unsigned int mmu;
 	int word_flags;			/* how many of -r -w -q were given */
@@ -127,8 +139,10 @@ option_value(int argc, char **argv, int *i, const char *opt)
 static void
 flag(struct parsed *p, unsigned int bit, const char *name)
 {
-	int k = bit == OPT_JSON ? 0 : bit == OPT_RANGES ? 1 :
-	    bit == OPT_RAW ? 2 : bit == OPT_WORD ? 3 : 4;
+	int k = 0;
+
+	while (k < NOPTS - 1 && (1u << k) != bit)
+		k++;
 
 	p->opts_used |= bit;
 	p->opt_names[k] = name;
@@ -186,12 +200,18 @@ parse_args(int argc, char **argv, struct cli *c, struct parsed *p, int *done)
 			c->listen = v;
 		} else if (strcmp(a, "--json") == 0) {
 			flag(p, OPT_JSON, a);
+		} else if (strcmp(a, "-a") == 0 || strcmp(a, "--all") == 0) {
+			flag(p, OPT_ALL, a);
+			c->all = 1;
 		} else if (strcmp(a, "--ranges") == 0) {
 			flag(p, OPT_RANGES, a);
 		} else if (strcmp(a, "-r") == 0) {
 			flag(p, OPT_RAW, a);
 			c->raw = 1;
 			p->word_flags++;
+		} else if (strcmp(a, "-f") == 0) {
+			flag(p, OPT_FORCE, a);
+			c->force = 1;
 		} else if (strcmp(a, "-w") == 0 || strcmp(a, "-q") == 0) {
 			flag(p, OPT_WORD, a);
 			c->word_size = a[1] == 'w' ? 4 : 8;
@@ -217,7 +237,7 @@ validate(struct cli *c, struct parsed *p)
 	if (cmd == NULL)
 		return cli_usage("unknown command '%s'", p->cmd_name);
 	p->cmd = cmd;
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < NOPTS; k++) {
 		unsigned int bit = 1u << k;
 
 		if ((p->opts_used & bit) && !(cmd->opts & bit))

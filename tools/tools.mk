@@ -1,11 +1,8 @@
 # tools.mk: the kvmarm command, its man pages and its demo (included by
 # the top Makefile, whose variables it uses).
 
-TOOL_SRC = tools/kvmarm.c tools/util.c tools/json.c tools/progress.c \
-           tools/hexdump.c tools/cmd_info.c tools/cmd_vtop.c tools/cmd_read.c \
-           tools/cmd_pages.c tools/cmd_nlist.c tools/cmd_dmesg.c \
-           tools/cmd_check.c tools/cmd_gdbserver.c tools/gdb_server.c \
-           tools/gdb_packet.c tools/contexts.c
+# Every tools/*.c is part of the tool: a new subcommand is one new file.
+TOOL_SRC = $(sort $(wildcard tools/*.c))
 TOOL_OBJ = $(TOOL_SRC:tools/%.c=$(B)/tools/%.o)
 TOOL_HDRS = include/kvm_arm.h $(wildcard tools/*.h)
 MAN_PAGES = man/kvmarm.1 man/kvm_arm.3

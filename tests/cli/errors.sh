@@ -80,4 +80,30 @@ run -M "$TMP/cut.core" pages
 expect_rc "cut inside the PTE array: exit 2" 2
 expect_err "cut inside the PTE array: names it" "$TMP/cut.core"
 
+# Another architecture's minidump (the same 17-byte prefix): named, exit 2,
+# for check too (it must not take it for a broken arm dump).
+for arch in arm64 amd64; do
+	cp "$core" "$TMP/$arch.core"
+	printf 'minidump FreeBSD/%s\000\000' "$arch" |
+	    dd of="$TMP/$arch.core" conv=notrunc 2>/dev/null
+	for c in info check; do
+		run -M "$TMP/$arch.core" $c
+		expect_rc "$arch minidump, $c: exit 2" 2
+		expect_err "$arch minidump, $c: named" "a FreeBSD/$arch minidump"
+	done
+done
+
+# A FIFO as -M or -N: refused at once by its kind (opening it for reading
+# would wait for a writer forever); timeout turns a hang into a failure.
+mkfifo "$TMP/fifo"
+for how in "-M $TMP/fifo" "-N $TMP/fifo -M $core" "-N /dev/null -M $core" "-M /dev/null"; do
+	timeout 20 "$K" $how info >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	expect_rc "$how: exit 2, no hang" 2
+	expect_err "$how: one line naming the kind" "not a regular file"
+done
+run -N "$TMP" -M "$core" info
+expect_rc "-N a directory: exit 2" 2
+expect_err "-N a directory: says so, as -M does" "$TMP: is a directory"
+
 finish
