@@ -3,7 +3,7 @@
 #   make            the library (static and shared) and the kvmarm tool
 #   make check      build everything and run every test
 #   make demo       run kvmarm on a bundled fixture
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (make uninstall the same way)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -25,7 +25,7 @@ LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 PIC_OBJ  = $(LIB_SRC:lib/%.c=$(B)/pic/%.o)
 LIB_A    = $(B)/libkvm_arm.a
 LIB_SO   = $(B)/libkvm_arm.so.$(SOVER)
-LIB_HDRS = include/kvm_arm.h $(wildcard lib/*.h)
+LIB_HDRS = include/kvm_arm.h include/kvm.h $(wildcard lib/*.h)
 
 all: $(LIB_A) $(LIB_SO)
 
@@ -48,7 +48,7 @@ $(LIB_SO): $(PIC_OBJ)
 # The .pc file is written at install time: it must name this PREFIX.
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)
-	install -m 644 include/kvm_arm.h $(DESTDIR)$(INCDIR)/
+	install -m 644 include/kvm_arm.h include/kvm.h $(DESTDIR)$(INCDIR)/
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libkvm_arm.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libkvm_arm.so
@@ -56,10 +56,17 @@ install: all
 	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    libkvm_arm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libkvm_arm.pc
 
+# Every file install wrote (the tools' part: tools.mk's uninstall-tools).
+uninstall:
+	rm -f $(DESTDIR)$(INCDIR)/kvm_arm.h $(DESTDIR)$(INCDIR)/kvm.h \
+	    $(DESTDIR)$(LIBDIR)/libkvm_arm.a $(DESTDIR)$(LIBDIR)/libkvm_arm.so \
+	    $(DESTDIR)$(LIBDIR)/libkvm_arm.so.$(SOVER) \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/libkvm_arm.pc
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all install clean check demo
+.PHONY: all install uninstall clean check demo
 
 # Pieces with their own fragment: tests, the tool, benchmarks, fuzzing.
 include tests/tests.mk

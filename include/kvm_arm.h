@@ -2,8 +2,9 @@
  * kvm_arm.h: read FreeBSD/arm kernel crash dumps on any host.
  *
  * The first half of this header is FreeBSD's libkvm API (kvm(3)) with the
- * same names, types and semantics, so code written for <kvm.h> compiles
- * against it unchanged.  The second half (kvm_arm_*) is what only this
+ * same names, types and semantics; <kvm.h> (installed beside it) brings it
+ * in with kvm_nlist, so code written for FreeBSD's <kvm.h> that uses these
+ * calls compiles unchanged.  The second half (kvm_arm_*) is what only this
  * library offers: translation details, the dump's facts and its message
  * buffer.
  */

@@ -327,7 +327,7 @@ elfcore_info(const kvm_t *kd, struct kvm_arm_info *in)
 
 const struct container container_elfcore = {
 	.name = "ELF core",
-	.outside = "outside the kernel's address space (",
+	.outside = "outside the kernel's address space (KVA",
 	.open = elfcore_open,
 	.close = elfcore_close,
 	.translate = elfcore_translate,

@@ -15,8 +15,17 @@ install-python:
 	printf '# Written by make install: the library this package loads.\nLIBDIR = %s\n' \
 	    "'$(LIBDIR)'" > $(DESTDIR)$(PYTHONDIR)/kvmarm/_libdir.py
 
+uninstall: uninstall-python
+
+# The package's own directory only: dist-packages may hold others'.
+uninstall-python:
+	rm -f $(PY_SRC:python/kvmarm/%=$(DESTDIR)$(PYTHONDIR)/kvmarm/%) \
+	    $(DESTDIR)$(PYTHONDIR)/kvmarm/_libdir.py
+	rm -rf $(DESTDIR)$(PYTHONDIR)/kvmarm/__pycache__
+	-rmdir $(DESTDIR)$(PYTHONDIR)/kvmarm 2>/dev/null
+
 bench-python: all
 	KVMARM_LIBRARY=$(B)/libkvm_arm.so.$(SOVER) PYTHONPATH=python \
 	    $(PYTHON3) bench/python_read.py $(BENCH_PY_ARGS)
 
-.PHONY: install-python bench-python
+.PHONY: install-python uninstall-python bench-python

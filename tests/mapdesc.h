@@ -26,6 +26,9 @@
  *   ksym NAME VALUE func|object|abs [local]   a kernel ELF symbol
  *   kdata VA "TEXT"        bytes at VA, in the kernel ELF and in the dump
  *   kernel_elf PATH        place PATH's loadable sections in the dump
+ *   image PATH VA          place PATH's bytes (a raw memory image) at VA in
+ *                          the dump, not in the kernel ELF; later blobs
+ *                          (kdata) still win over it
  *   pad_ptes 1             page-round the PTE array (libkvm 12+ layout)
  *   no_dumpavail 1         version 2 header with dumpavailsize 0 (v1 layout)
  *   bitmap_bytes N         force the bitmap size (a multiple of 4)
@@ -45,7 +48,7 @@
  * block (2 MiB, lpae), for the first-level (lpae: second-level) entries.
  *
  * Every aligned 8-byte word of a dumped page holds its own physical address
- * as a little-endian 64-bit value, unless kdata, kernel_elf or the msgbuf
+ * as a little-endian 64-bit value, unless kdata, kernel_elf, image or the msgbuf
  * put other bytes there.
  */
 #ifndef MAPDESC_H

@@ -6,6 +6,7 @@
  * subcommand (cmd_*.c).  Options may come before or after the subcommand,
  * as in "kvmarm -M core info --json"; "--" ends them.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,9 @@ usage(FILE *f)
 	fputs(
 "usage: kvmarm [-N kernel] -M core [--mmu v4|v6|lpae] COMMAND [ARGS]\n"
 "\n"
-"Read a FreeBSD/arm kernel minidump (vmcore.N, or a raw copy of the dump\n"
-"device) on any host.\n"
+"Read a FreeBSD/arm kernel crash dump on any host: a minidump or a full ELF\n"
+"core (vmcore.N), gzip- or zstd-compressed (vmcore.N.gz, vmcore.N.zst), or\n"
+"a raw copy of the dump device or of the whole dump partition.\n"
 "\n"
 "commands:\n"
 "  info [--json]               what the dump is: format, layout, sizes\n"
@@ -80,7 +82,8 @@ usage(FILE *f)
 "\n"
 "options:\n"
 "  -M core         the crash dump (required)\n"
-"  -N kernel       the kernel ELF it came from (symbols, byte order)\n"
+"  -N kernel       the kernel ELF it came from (symbols, byte order;\n"
+"                  required for a full ELF core)\n"
 "  --mmu FORMAT    decode page tables as v4, v6 or lpae, whatever the dump\n"
 "                  says (old ARMv4/v5 dumps say 0, read as v6)\n"
 "  --json          one JSON document (info, vtop, pages, nlist, check)\n"
@@ -297,9 +300,12 @@ main(int argc, char **argv)
 		goto out;
 	}
 	kvm_arm_info(c.kd, &c.info);
+	errno = 0;
 	rc = p.cmd->run(&c);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_error(&c, "error writing the output");
+		/* The output failed, not the dump: name stdout. */
+		fprintf(stderr, "kvmarm: stdout: write error%s%s\n",
+		    errno ? ": " : "", errno ? strerror(errno) : "");
 		rc = EXIT_USAGE;
 	}
 out:

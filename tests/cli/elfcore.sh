@@ -43,6 +43,11 @@ run -M "$F/elfcore-v6-be.core" info
 expect_rc "elfcore without -N: exit 2" 2
 expect_err "elfcore without -N: says it needs the kernel" "needs its kernel"
 
+# Below the kernel: the range in the reason, with no stray space.
+run $E vtop 0x1000
+expect_line "elfcore vtop below kernbase: the range" \
+    "^0x00001000 -> not mapped: outside the kernel's address space (KVA 0xc0000000-0x100000000)\$"
+
 # The kernel's .ARM.attributes picks the format (Tag_CPU_arch 1-5: ARMv4/v5,
 # pmap-v4 tables, no execute right; 6 and on: v6).  The description maps
 # rwx, which v4 tables cannot say: rw- is the expectation from the format.
