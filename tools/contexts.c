@@ -2,20 +2,21 @@
  * contexts.c: the list of register contexts of a dump, with the ids every
  * exporter shows them under (the scheme is in contexts.h).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "contexts.h"
 
-/*
- * Tids above this are not believed (FreeBSD numbers threads from 100000,
- * up to about a million): such a thread gets an id after the others like a
- * repeated tid, and ids counted past the largest tid stay below INT_MAX.
- */
-#define TID_PLAUSIBLE_MAX	0x3fffffff
-
 #define PC_SP_LR	(1u << 13 | 1u << 14 | 1u << 15)
+
+/* Fresh ids: up from one above every tid kept; past INT_MAX, from 1 up. */
+struct idgen {
+	int *used;		/* the tids kept as ids, ascending */
+	size_t nused;
+	long long next;
+};
 
 struct loader {
 	kvm_t *kd;
@@ -23,6 +24,7 @@ struct loader {
 	size_t cap;
 	int oom;
 	int full;
+	struct idgen ids;
 	/* while unwinding one thread: the index of its context, frames seen */
 	size_t parent;
 	unsigned int frames;
@@ -71,6 +73,11 @@ on_thread(const struct kvm_arm_thread *t, void *arg)
 	c->oncpu = t->oncpu;
 	c->thread = t->thread;
 	c->regs = t->regs;
+	if (!(c->regs.valid & 1u << KVM_ARM_REG_CPSR)) {
+		c->regs.cpsr = DUMP_CONTEXT_CPSR_PCB;
+		c->regs.valid |= 1u << KVM_ARM_REG_CPSR;
+		c->cpsr_implied = 1;
+	}
 	/* comm and name are NUL-terminated by the walk; %.19s bounds them
 	 * anyway. */
 	snprintf(c->name, sizeof(c->name), "%.19s/%.19s", t->comm, t->name);
@@ -110,6 +117,28 @@ on_frame(const struct kvm_arm_frame *f, void *arg)
 	return 1;
 }
 
+static int
+by_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+fresh_id(struct idgen *g)
+{
+	for (;;) {
+		int id;
+
+		if (g->next > INT_MAX)
+			g->next = 1;
+		id = (int)g->next++;
+		if (bsearch(&id, g->used, g->nused, sizeof(id), by_int) == NULL)
+			return id;
+	}
+}
+
 /* Sort key for finding repeated tids: the tid, then the list position. */
 struct tid_at {
 	int tid;
@@ -126,31 +155,21 @@ by_tid(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static int
-plausible(int tid)
-{
-	return tid > 0 && tid <= TID_PLAUSIBLE_MAX;
-}
-
 /*
- * Ids for the n threads at the start of the list: the tid, unless it is
- * implausible or an earlier thread has it.  Returns the next free id.
+ * Ids for the n threads at the start of the list: its tid for the first
+ * thread (in list order) with each positive tid, a fresh id for the others.
+ * 0, or -1 when out of memory.
  */
 static int
-thread_ids(struct dump_contexts *cs, size_t n, int *oom)
+thread_ids(struct dump_contexts *cs, size_t n, struct idgen *g)
 {
-	struct tid_at *s;
-	int next = 0;
+	struct tid_at *s = malloc((n ? n : 1) * sizeof(*s));
 
-	for (size_t i = 0; i < n; i++)
-		if (plausible(cs->v[i].tid) && cs->v[i].tid > next)
-			next = cs->v[i].tid;
-	next++;
-	if (n == 0)
-		return next;
-	if ((s = malloc(n * sizeof(*s))) == NULL) {
-		*oom = 1;
-		return next;
+	g->next = 1;
+	g->used = malloc((n ? n : 1) * sizeof(*g->used));
+	if (s == NULL || g->used == NULL) {
+		free(s);
+		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		s[i].tid = cs->v[i].tid;
@@ -161,15 +180,20 @@ thread_ids(struct dump_contexts *cs, size_t n, int *oom)
 		struct dump_context *c = &cs->v[s[i].index];
 
 		/* The first in list order of equal tids comes first here. */
-		if (plausible(c->tid) && (i == 0 || s[i - 1].tid != c->tid))
+		if (c->tid > 0 && (i == 0 || s[i - 1].tid != c->tid)) {
 			c->id = c->tid;
+			g->used[g->nused++] = c->tid;
+			g->next = (long long)c->tid + 1;
+		}
 	}
 	free(s);
-	/* The others, numbered in list order. */
-	for (size_t i = 0; i < n; i++)
-		if (cs->v[i].id == 0)
-			cs->v[i].id = next++;
-	return next;
+	for (size_t i = 0; i < n; i++) {
+		if (cs->v[i].id == 0) {
+			cs->v[i].id = fresh_id(g);
+			cs->renamed++;
+		}
+	}
+	return 0;
 }
 
 /* Move the crashed thread (the first one flagged) to the front. */
@@ -193,7 +217,6 @@ dump_contexts_load(kvm_t *kd, struct dump_contexts *cs)
 {
 	struct loader l;
 	size_t nthreads;
-	int next;
 
 	memset(cs, 0, sizeof(*cs));
 	memset(&l, 0, sizeof(l));
@@ -211,8 +234,7 @@ dump_contexts_load(kvm_t *kd, struct dump_contexts *cs)
 	}
 	crashed_first(cs);
 	nthreads = cs->n;
-	next = thread_ids(cs, nthreads, &l.oom);
-	if (l.oom)
+	if (thread_ids(cs, nthreads, &l.ids) != 0)
 		goto oom;
 
 	for (size_t i = 0; i < nthreads && !l.full; i++) {
@@ -228,10 +250,12 @@ dump_contexts_load(kvm_t *kd, struct dump_contexts *cs)
 		if (l.oom)
 			goto oom;
 		for (size_t k = first; k < cs->n; k++)
-			cs->v[k].id = next++;
+			cs->v[k].id = fresh_id(&l.ids);
 	}
+	free(l.ids.used);
 	return 0;
 oom:
+	free(l.ids.used);
 	dump_contexts_free(cs);
 	return -1;
 }

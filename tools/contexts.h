@@ -9,10 +9,16 @@
  * (kvm_arm_unwind), with the registers of the context the trap interrupted,
  * in the same thread order, innermost trapframe first.
  *
+ * A pcb does not save cpsr; a kernel thread switches in SVC mode, ARM state,
+ * so a thread whose cpsr is unknown gets DUMP_CONTEXT_CPSR_PCB, marked
+ * valid, with cpsr_implied set (gdb stops unwinding at a frame whose cpsr
+ * it does not know).
+ *
  * Ids: a thread's id is its tid.  Every other context (each trapframe, and a
  * thread whose tid is not positive or repeats an earlier one's) gets the
- * next id after the largest tid, counting up in list order: never 0 or
- * negative (the remote protocol's "any" and "all"), never a real tid.
+ * next id after the largest tid, counting up in list order (past 2^31-1,
+ * the lowest id no thread has): never 0 or negative (the remote protocol's
+ * "any" and "all"), never a real tid.
  */
 #ifndef KVMARM_CONTEXTS_H
 #define KVMARM_CONTEXTS_H
@@ -20,6 +26,8 @@
 #include <stddef.h>
 
 #include "kvm_arm.h"
+
+#define DUMP_CONTEXT_CPSR_PCB	0x13	/* SVC mode, ARM state, flags clear */
 
 struct dump_context {
 	int id;				/* the scheme above */
@@ -39,6 +47,8 @@ struct dump_context {
 	char trapframe_kind[24];	/* "irq", "data abort", ... */
 	kvaddr_t thread;		/* the struct thread */
 	struct kvm_arm_regs regs;	/* valid says which are known */
+	int cpsr_implied;		/* cpsr is DUMP_CONTEXT_CPSR_PCB, not
+					   read from the dump */
 };
 
 struct dump_contexts {
@@ -47,10 +57,11 @@ struct dump_contexts {
 	int walk;		/* kvm_arm_walk_threads' result: 1 complete,
 				   0 cut short, -1 no threads at all */
 	char why[256];		/* when walk < 1: why (kvm_geterr) */
+	size_t renamed;		/* threads whose tid could not be their id */
 };
 
 /* Most contexts listed: a walk gone wild stops here (and says so). */
-#define DUMP_CONTEXTS_MAX	65536
+#define DUMP_CONTEXTS_MAX	(1u << 20)
 /* Most frames unwound per thread when looking for trapframes. */
 #define DUMP_CONTEXTS_FRAMES	256
 
