@@ -19,6 +19,25 @@ stub() {
 	rc=$?
 }
 
+# listen_stub ARGS...: kvmarm ARGS gdbserver --listen 0 in the background
+# (at most 2 minutes); $pid, and $port once it names one (empty if it does
+# not within 2 s).  Each run logs to its own file: a reused one could still
+# hold the last run's port when read.
+nlisten=0
+listen_stub() {
+	nlisten=$((nlisten + 1))
+	lerr=$TMP/listen.$nlisten
+	timeout 120 "$K" "$@" gdbserver --listen 0 2>"$lerr" &
+	pid=$!
+	port=
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		port=$(sed -n 's/^kvmarm: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$lerr" 2>/dev/null)
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	[ -n "$port" ] || kill "$pid" 2>/dev/null
+}
+
 # expect_bytes NAME WANT: the stub exited 0 and wrote exactly WANT.
 expect_bytes() {
 	got=$(cat "$TMP/out")
@@ -200,17 +219,9 @@ else
 	done
 
 	# The same over TCP: --listen 0 picks a port and names it.
-	timeout 60 "$K" -M "$C" gdbserver --listen 0 2>"$TMP/lerr" &
-	pid=$!
-	port=
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		port=$(sed -n 's/^kvmarm: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/lerr")
-		[ -n "$port" ] && break
-		sleep 0.1
-	done
+	listen_stub -M "$C"
 	if [ -z "$port" ]; then
-		notok "--listen 0: port" "stderr: $(head -c 200 "$TMP/lerr")"
-		kill "$pid" 2>/dev/null
+		notok "--listen 0: port" "stderr: $(head -c 200 "$lerr")"
 	else
 		ok "--listen 0: port $port"
 		gdb_reads armv7-v2 "127.0.0.1:$port" "armv7-v2 (tcp)"
@@ -220,19 +231,139 @@ else
 	fi
 fi
 
+# ---- threads: gdb against the thread fixtures' manifests ------------------
+
+# expect_contexts NAME: from fixtures/NAME.manifest (written by the fixture
+# kernel itself), what the stub must show, in $TMP/want:
+#   ctx ID COMM/NAME [TRAPFRAME]   in gdb's thread order: the crashed thread,
+#                                  the others in walk order, then one per
+#                                  trapframe (ids after the largest tid)
+#   frame ID LEVEL PC FUNCTION     each context's chain, levels from 0
+#   reg ID NAME VALUE              registers known at level 0
+# A trapframe context's chain is the manifest's frames from the trapframe
+# on; the thread's own stops before it.  gdb names the exception_exit frame
+# (pc = the symbol) by pc - 1, data_abort_entry: the manifest says so.
+expect_contexts() {
+	awk '
+	$1 == "thread" { nt++; tids[nt] = $3; nm[$3] = $7 "/" $8
+		if ($5 == 1) crashed = $3; if ($3 + 0 > max) max = $3 + 0 }
+	$1 == "frame" { nf[$2]++; f = $5 == "exception_exit" ? "data_abort_entry" : $5
+		fl[$2, nf[$2]] = $4 " " f " " ($6 == "trapframe" ? $7 : "-") }
+	$1 == "regs" { split("r4 r5 r6 r7 r8 r9 r10 r11 r12 sp lr pc", rn, " ")
+		for (i = 1; i <= 12; i++) rv[$2, rn[i]] = $(i + 2) }
+	$1 == "trapframe" { tfr[$3] = "sp " $5 " lr " $6 " pc " $7 " cpsr " $4 }
+	END {
+		k = 0
+		if (crashed != "") ord[++k] = crashed
+		for (i = 1; i <= nt; i++) if (tids[i] != crashed) ord[++k] = tids[i]
+		for (i = 1; i <= k; i++) {
+			t = ord[i]; print "ctx", t, nm[t]
+			for (j = 1; j <= 12; j++) print "reg", t, rn[j], rv[t, rn[j]]
+		}
+		id = max + 1
+		for (i = 1; i <= k; i++) {
+			t = ord[i]; cur = t; lvl = 0
+			for (j = 1; j <= nf[t]; j++) {
+				split(fl[t, j], a, " ")
+				if (a[3] != "-") {
+					cur = id++; lvl = 0
+					print "ctx", cur, nm[t], a[3]
+					split(tfr[a[3]], r, " ")
+					for (m = 1; m < 8; m += 2) print "reg", cur, r[m], r[m + 1]
+				}
+				print "frame", cur, lvl++, a[1], a[2]
+			}
+		}
+	}' "$F/$1.manifest" >"$TMP/want"
+}
+
+# gdb_threads NAME TARGET KERNEL LABEL: info threads, every context's
+# registers and backtrace, and the manifest's gdb expressions, through gdb
+# on TARGET; each compared with the manifest.
+gdb_threads() {
+	expect_contexts "$1"
+	{
+		echo 'set print frame-info location-and-address'
+		echo 'set print frame-arguments none'
+		echo 'set width 0'
+		echo 'set height 0'
+		echo 'info threads'
+		echo 'thread apply all info registers r4 r5 r6 r7 r8 r9 r10 r11 r12 sp lr pc cpsr'
+		echo 'thread apply all bt'
+		sed -n 's/^gdb \(.*\) => .*$/echo @@p\\n\nprint \1/p' "$F/$1.manifest"
+	} >"$TMP/gdbcmds"
+	timeout 120 "$GDB" -batch -nx "$3" -ex "target remote $2" \
+	    -x "$TMP/gdbcmds" >"$TMP/gdbout" 2>&1
+	# What gdb showed, in the same line forms as $TMP/want.
+	awk '
+	/^[* ] +[0-9]+ +Thread [0-9]+ "/ { line = $0; sub(/^[* ] +[0-9]+ +Thread /, "", line)
+		id = line; sub(/ .*/, "", id)
+		name = line; sub(/^[0-9]+ "/, "", name); sub(/".*/, "", name)
+		tf = ""; if (match(line, /trapframe at 0x[0-9a-f]+/))
+			tf = substr(line, RSTART + 13, RLENGTH - 13)
+		print "ctx", id, name (tf != "" ? " " tf : ""); next }
+	/^Thread [0-9]+ \(Thread [0-9]+/ { cur = $4; sub(/\).*/, "", cur); next }
+	/^(r[0-9]+|sp|lr|pc|cpsr) +0x/ { h = $2; sub(/^0x/, "", h)
+		while (length(h) < 8) h = "0" h
+		print "reg", cur, $1, "0x" h; next }
+	/^#[0-9]+ +0x[0-9a-f]+ in / { print "frame", cur, substr($1, 2), $2, $4 }
+	' "$TMP/gdbout" >"$TMP/got.all"
+	grep '^ctx ' "$TMP/got.all" >"$TMP/got.ctx"
+	grep '^ctx ' "$TMP/want" >"$TMP/want.ctx"
+	if cmp -s "$TMP/got.ctx" "$TMP/want.ctx"; then
+		ok "gdb info threads $4: $(wc -l <"$TMP/want.ctx" | tr -d ' ') contexts, ids, names, order"
+	else notok "gdb info threads $4" "$(diff "$TMP/want.ctx" "$TMP/got.ctx" | grep '^[<>]' | head -n 3 | tr '\n' ' ')"; fi
+	for id in $(awk '{ print $2 }' "$TMP/want.ctx"); do
+		grep "^frame $id " "$TMP/want" >"$TMP/w1"
+		grep "^frame $id " "$TMP/got.all" | sort -k3,3n >"$TMP/g1"
+		if [ -s "$TMP/w1" ] && cmp -s "$TMP/w1" "$TMP/g1"; then
+			ok "gdb bt $4 thread $id: $(wc -l <"$TMP/w1" | tr -d ' ') frames"
+		else notok "gdb bt $4 thread $id" "$(diff "$TMP/w1" "$TMP/g1" | grep '^[<>]' | head -n 2 | tr '\n' ' ')"; fi
+		grep "^reg $id " "$TMP/want" | grep -v ' cpsr ' | sort >"$TMP/w1"
+		grep "^reg $id " "$TMP/got.all" | sort >"$TMP/g2"
+		# Every register the manifest gives, as gdb shows it.
+		if [ -s "$TMP/w1" ] && [ -z "$(comm -23 "$TMP/w1" "$TMP/g2")" ]; then
+			ok "gdb registers $4 thread $id"
+		else notok "gdb registers $4 thread $id" "$(comm -23 "$TMP/w1" "$TMP/g2" | head -n 2 | tr '\n' ' ')"; fi
+	done
+	# print EXPR: "$N = VALUE" as the manifest says.
+	awk '/^@@p$/ { getline; sub(/^\$[0-9]+ = /, ""); print }' "$TMP/gdbout" >"$TMP/g1"
+	sed -n 's/^gdb .* => //p' "$F/$1.manifest" >"$TMP/w1"
+	n=$(wc -l <"$TMP/w1" | tr -d ' ')
+	if [ "$n" -gt 0 ] && cmp -s "$TMP/w1" "$TMP/g1"; then ok "gdb print $4: $n expressions"
+	else notok "gdb print $4" "$(diff "$TMP/w1" "$TMP/g1" | grep '^[<>]' | head -n 2 | tr '\n' ' ')"; fi
+}
+
+if [ -z "$GDB" ]; then
+	echo "skip - gdbserver threads through gdb: no gdb-multiarch"
+elif [ ! -f "$F/threads-le.manifest" ]; then
+	echo "skip - gdbserver threads through gdb: no thread fixtures"
+else
+	for n in threads-le threads-be threads-dwarf; do
+		gdb_threads $n "| $K -N $F/$n.kernel -M $F/$n.core gdbserver" \
+		    "$F/$n.kernel" "$n"
+	done
+	gzip -c "$F/threads-be.core" >"$TMP/threads-be.core.gz"
+	gdb_threads threads-be "| $K -N $F/threads-be.kernel -M $TMP/threads-be.core.gz gdbserver" \
+	    "$F/threads-be.kernel" "threads-be.gz"
+	listen_stub -N "$F/threads-le.kernel" -M "$F/threads-le.core"
+	if [ -z "$port" ]; then
+		notok "--listen threads-le: port" "stderr: $(head -c 200 "$lerr")"
+	else
+		gdb_threads threads-le "127.0.0.1:$port" "$F/threads-le.kernel" \
+		    "threads-le (tcp)"
+		wait "$pid"
+		rc=$?
+		expect_rc "--listen threads-le: exit 0 after gdb leaves" 0
+	fi
+fi
+
 # ---- lldb -------------------------------------------------------------------
 
 if ! command -v lldb >/dev/null 2>&1; then
 	echo "skip - gdbserver through lldb: no lldb"
 else
-	timeout 60 "$K" -M "$C" gdbserver --listen 0 2>"$TMP/lerr" &
-	pid=$!
-	port=
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		port=$(sed -n 's/^kvmarm: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/lerr")
-		[ -n "$port" ] && break
-		sleep 0.1
-	done
+	listen_stub -M "$C"
 	set -- $(awk '$1 == "read" && length($3) == 32 { print $2, $3; exit }' "$F/armv7-v2.manifest")
 	timeout 60 lldb --batch -o "gdb-remote 127.0.0.1:$port" \
 	    -o "memory read -s1 -c16 -fx $1" -o detach >"$TMP/lldbout" 2>&1
@@ -243,6 +374,32 @@ else
 	wait "$pid"
 	rc=$?
 	expect_rc "lldb: the stub ends with the session" 0
+
+	# Threads: lldb's thread list (tids in gdb's order) and the crashed
+	# thread's backtrace, pcs as the manifest's chain up to the trapframe.
+	# Little-endian only: lldb 14 takes a BE8 kernel for little-endian arm
+	# and reads every register byte-swapped, whatever the stub says.
+	if [ -f "$F/threads-le.manifest" ]; then
+		expect_contexts threads-le
+		listen_stub -N "$F/threads-le.kernel" -M "$F/threads-le.core"
+		timeout 60 lldb --batch "$F/threads-le.kernel" \
+		    -o "gdb-remote 127.0.0.1:$port" -o 'thread list' -o bt \
+		    -o detach >"$TMP/lldbout" 2>&1
+		sed -n 's/^[* ] *thread #[0-9]*: tid = \(0x[0-9a-f]*\|[0-9]*\),.*/\1/p' \
+		    "$TMP/lldbout" | while read -r t; do echo $((t)); done >"$TMP/g1"
+		awk '$1 == "ctx" { print $2 }' "$TMP/want" >"$TMP/w1"
+		if [ -s "$TMP/w1" ] && cmp -s "$TMP/w1" "$TMP/g1"; then
+			ok "lldb thread list threads-le: $(wc -l <"$TMP/w1" | tr -d ' ') threads"
+		else notok "lldb thread list threads-le" "$(tr '\n' ' ' <"$TMP/g1" | cut -c1-100)"; fi
+		crashed=$(awk '$1 == "ctx" { print $2; exit }' "$TMP/want")
+		awk -v t="$crashed" '$1 == "frame" && $2 == t { print $4 }' "$TMP/want" >"$TMP/w1"
+		sed -n '/^(lldb) bt/,/^(lldb) detach/s/^ *[*]* *frame #[0-9]*: \(0x[0-9a-f]*\) .*/\1/p' \
+		    "$TMP/lldbout" >"$TMP/g1"
+		if [ -s "$TMP/w1" ] && cmp -s "$TMP/w1" "$TMP/g1"; then
+			ok "lldb bt threads-le crashed thread: $(wc -l <"$TMP/w1" | tr -d ' ') frames"
+		else notok "lldb bt threads-le crashed thread" "$(tr '\n' ' ' <"$TMP/g1" | cut -c1-100)"; fi
+		wait "$pid"
+	fi
 fi
 
 finish
