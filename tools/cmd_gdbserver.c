@@ -140,10 +140,17 @@ cmd_gdbserver(struct cli *c)
 			close(lfd);
 		return EXIT_USAGE;
 	}
-	if (s->cs.walk < 1)
+	if (s->cs.walk < 1) {
+		const char *why = s->cs.why;
+		size_t n = strlen(c->core);
+
+		/* The library's messages often name the core already. */
+		if (strncmp(why, c->core, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+			why += n + 2;
 		cli_error(c, "%s: %s%s", s->cs.n > 0 ? "thread list cut short" :
-		    "no threads, memory only", s->cs.why, s->cs.n > 0 ?
+		    "no threads, memory only", why, s->cs.n > 0 ?
 		    " (serving the threads found before)" : "");
+	}
 	if (lfd < 0) {
 		rc = serve(c, s, STDIN_FILENO, STDOUT_FILENO);
 	} else {

@@ -334,6 +334,54 @@ gdb_threads() {
 	else notok "gdb print $4" "$(diff "$TMP/w1" "$TMP/g1" | grep '^[<>]' | head -n 2 | tr '\n' ' ')"; fi
 }
 
+# The same facts packet by packet: the crashed thread's registers as a 'g'
+# reply (r0..r3 unknown, r4..pc from the manifest in the target's byte
+# order, cpsr 0x13), the thread list, the stop reply, its extra info.
+# le32/be32 VALUE: a word's bytes as hex in that byte order.
+le32() { printf '%08x' $(($1)) | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'; }
+be32() { printf '%08x' $(($1)); }
+for n in threads-le threads-be; do
+	[ -f "$F/$n.manifest" ] || continue
+	order=le32
+	case $n in *-be) order=be32 ;; esac	# THREADS-MANIFEST.md: BE8
+	expect_contexts $n
+	crashed=$(awk '$1 == "ctx" { print $2; exit }' "$TMP/want")
+	want=$x8$x8$x8$x8
+	for v in $(awk -v t="$crashed" '$1 == "regs" && $2 == t { for (i = 3; i <= 14; i++) print $i }' "$F/$n.manifest"); do
+		want=$want$($order "$v")
+	done
+	want=$want$($order 0x13)
+	{ pkt g; pkt qfThreadInfo; pkt qsThreadInfo; pkt '?';
+	  pkt "qThreadExtraInfo,$(printf '%x' "$crashed")"; } >"$TMP/in"
+	"$K" -N "$F/$n.kernel" -M "$F/$n.core" gdbserver <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	cpu=$(awk -v t="$crashed" '$1 == "thread" && $3 == t { print $4 }' "$F/$n.manifest")
+	ids=$(awk '$1 == "ctx" { printf "%s%x", (n++ ? "," : ""), $2 }' "$TMP/want")
+	expect_bytes "g, thread list, ? and extra info of $n" \
+	    "+$(pkt "$want")+$(pkt "m$ids")+$(pkt l)+$(pkt "T05thread:$(printf '%x' "$crashed");")+$(pkt "$(hexstr "crashed, on CPU $cpu")")"
+done
+
+# A looped or cut thread list: the threads read before the fault are all
+# served (the manifest's thread lines), none behind a cut (its lost lines),
+# and a line on stderr names the address the walk stopped at.
+for n in threads-loop threads-cut; do
+	[ -f "$F/$n.manifest" ] || continue
+	{ pkt qfThreadInfo; pkt qsThreadInfo; } >"$TMP/in"
+	"$K" -N "$F/threads-le.kernel" -M "$F/$n.core" gdbserver <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	sed -n 's/^+\$m\([0-9a-f,]*\)#.*/\1/p' "$TMP/out" | tr ',' '\n' |
+	    while read -r h; do echo $((0x$h)); done | sort >"$TMP/g1"
+	awk '$1 == "thread" { print $3 }' "$F/$n.manifest" | sort >"$TMP/w1"
+	missing=$(comm -23 "$TMP/w1" "$TMP/g1" | tr '\n' ' ')
+	lost=$(awk '$1 == "lost" { print $2 }' "$F/$n.manifest" | sort | comm -12 - "$TMP/g1" | tr '\n' ' ')
+	if [ "$rc" -eq 0 ] && [ -s "$TMP/w1" ] && [ -z "$missing" ] && [ -z "$lost" ]; then
+		ok "$n: the threads before the fault, none lost"
+	else notok "$n: threads" "exit $rc, missing '$missing', listed though lost '$lost'"; fi
+	addr=$(awk '$1 == "warn" { print $3; exit }' "$F/$n.manifest")
+	if grep -q "thread list cut short: .*$addr" "$TMP/err"; then ok "$n: says where the walk stopped"
+	else notok "$n: says where the walk stopped" "no $addr in: $(first_err)"; fi
+done
+
 if [ -z "$GDB" ]; then
 	echo "skip - gdbserver threads through gdb: no gdb-multiarch"
 elif [ ! -f "$F/threads-le.manifest" ]; then
