@@ -22,7 +22,7 @@ FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_B)/lib/%.o)
 FUZZ_SUPPORT = $(FUZZ_B)/tests/mapdesc.o $(FUZZ_B)/tests/mkcore.o \
                $(FUZZ_B)/fuzz/fuzz_file.o
 FUZZ_TARGETS = $(FUZZ_B)/fuzz_core $(FUZZ_B)/fuzz_kernel \
-               $(FUZZ_B)/fuzz_gdb_packet
+               $(FUZZ_B)/fuzz_gdb_packet $(FUZZ_B)/fuzz_gdb_server
 # A run: stop after FUZZ_SECONDS; an input slower than 10 s is a hang; an
 # allocation over 64 MiB for an input of at most 256 KiB is a finding.
 FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
@@ -46,16 +46,21 @@ $(FUZZ_B)/fuzz/%.o: fuzz/%.c fuzz/*.h include/kvm_arm.h
 $(FUZZ_B)/fuzz_%: $(FUZZ_B)/fuzz/fuzz_%.o $(FUZZ_SUPPORT) $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
-# The gdb stub's packet receiver, from the tool's sources.
+# The gdb stub, from the tool's sources.
 $(FUZZ_B)/tools/%.o: tools/%.c tools/*.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_B)/fuzz_gdb_packet: $(FUZZ_B)/tools/gdb_packet.o
 
+# The stub's commands on a real dump (the threads-le fixture).
+FUZZ_GDB_SERVER = $(FUZZ_B)/tools/gdb_server.o $(FUZZ_B)/tools/contexts.o \
+                  $(FUZZ_B)/tools/gdb_packet.o
+$(FUZZ_B)/fuzz_gdb_server: $(FUZZ_GDB_SERVER)
+
 # Keep the objects between runs (make would delete them as intermediates).
 .SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_SUPPORT) $(FUZZ_TARGETS:$(FUZZ_B)/%=$(FUZZ_B)/fuzz/%.o) \
-            $(FUZZ_B)/tools/gdb_packet.o
+            $(FUZZ_GDB_SERVER)
 
 # Seeds: the fixtures that exist (fixtures/*.core, *.gz, *.kernel), and
 # dumps and kernels written from fuzz/seeds/*.desc by the fixture writer;
@@ -80,7 +85,7 @@ fuzz-seeds: $(B)/tests/mkcore
 # New inputs go to corpus/ (kept between runs); the seeds are read only.
 fuzz: $(FUZZ_TARGETS) fuzz-seeds
 	mkdir -p $(FUZZ_B)/corpus/core $(FUZZ_B)/corpus/kernel \
-	    $(FUZZ_B)/corpus/gdb $(FUZZ_B)/crashes
+	    $(FUZZ_B)/corpus/gdb $(FUZZ_B)/corpus/gdb_server $(FUZZ_B)/crashes
 	$(FUZZ_B)/fuzz_core $(FUZZ_RUN_FLAGS) \
 	    -artifact_prefix=$(FUZZ_B)/crashes/core- \
 	    $(FUZZ_B)/corpus/core $(FUZZ_B)/seeds/core
@@ -90,6 +95,9 @@ fuzz: $(FUZZ_TARGETS) fuzz-seeds
 	$(FUZZ_B)/fuzz_gdb_packet $(FUZZ_RUN_FLAGS) \
 	    -artifact_prefix=$(FUZZ_B)/crashes/gdb- \
 	    $(FUZZ_B)/corpus/gdb $(FUZZ_B)/seeds/gdb
+	$(FUZZ_B)/fuzz_gdb_server $(FUZZ_RUN_FLAGS) \
+	    -artifact_prefix=$(FUZZ_B)/crashes/gdb_server- \
+	    $(FUZZ_B)/corpus/gdb_server $(FUZZ_B)/seeds/gdb
 
 # The test suite with ASan and UBSan, in its own build directory; any
 # report fails the run (UBSan halts on its first).  Tests that compile a
