@@ -382,6 +382,43 @@ for n in threads-loop threads-cut; do
 	else notok "$n: says where the walk stopped" "no $addr in: $(first_err)"; fi
 done
 
+# Ids that cannot be tids: threads-le's image with idle_cpu0's td_tid made
+# pagedaemon's (100030, a thread later in the list) and idle_cpu1's made 0.
+# The first thread in list order with a tid keeps it (idle_cpu0); the two
+# others (idle_cpu1, then pagedaemon) get the next ids after the largest
+# tid, in list order, and the trapframe context the one after them.
+MKCORE=$BUILD/tests/mkcore
+if [ -f "$F/threads-le.manifest" ] && [ -x "$MKCORE" ]; then
+	cp "$F/threads-le.image" "$TMP/dup.image"
+	base=$(awk '$1 == "image" { print $2 }' "$F/threads-le.manifest")
+	off=$(awk '$1 == "offset" && $2 == "thread_off_td_tid" { print $3 }' "$F/threads-le.manifest")
+	max=$(awk '$1 == "thread" && $3 + 0 > m { m = $3 + 0 } END { print m }' "$F/threads-le.manifest")
+	# poke TID VALUE: td_tid of that thread (its "addr" line) := VALUE (LE).
+	poke() {
+		td=$(awk -v t="$1" '$1 == "addr" && $2 == t { print $4 }' "$F/threads-le.manifest")
+		for b in $(le32 "$2" | sed 's/../& /g'); do
+			printf "\\$(printf '%03o' "0x$b")"
+		done | dd of="$TMP/dup.image" bs=1 seek=$((td - base + off)) \
+		    conv=notrunc 2>/dev/null
+	}
+	poke 100003 100030
+	poke 100004 0
+	sed "s|^image [^ ]*|image $TMP/dup.image|" "$F/threads-le.desc" >"$TMP/dup.desc"
+	if "$MKCORE" "$TMP/dup.desc" "$TMP/dup.core" >/dev/null 2>&1; then
+		expect_contexts threads-le
+		awk -v m="$max" '$1 == "ctx" { id = $2
+			if ($4 != "") id = m + 3; else if (id == 100003) id = 100030
+			else if (id == 100004) id = m + 1; else if (id == 100030) id = m + 2
+			printf "%s%x", (n++ ? "," : ""), id }' "$TMP/want" >"$TMP/w1"
+		{ pkt qfThreadInfo; pkt qsThreadInfo; } >"$TMP/in"
+		"$K" -N "$F/threads-le.kernel" -M "$TMP/dup.core" gdbserver <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+		rc=$?
+		expect_bytes "repeated and zero tids: fresh ids" "+$(pkt "m$(cat "$TMP/w1")")+$(pkt l)"
+	else
+		notok "repeated and zero tids" "mkcore failed on $TMP/dup.desc"
+	fi
+fi
+
 if [ -z "$GDB" ]; then
 	echo "skip - gdbserver threads through gdb: no gdb-multiarch"
 elif [ ! -f "$F/threads-le.manifest" ]; then
