@@ -38,12 +38,13 @@ static const struct command commands[] = {
 	{ "info",  cmd_info,  OPT_JSON, 0, 0, 0, "" },
 	{ "vtop",  cmd_vtop,  OPT_JSON, 1, -1, 0, "ADDR..." },
 	{ "read",  cmd_read,  OPT_RAW | OPT_WORD, 2, 2, 0,
-	    "ADDR|SYMBOL[+OFF] LEN" },
+	    "ADDR|SYMBOL[{+|-}OFF] LEN" },
 	{ "pages", cmd_pages, OPT_JSON | OPT_RANGES, 0, 0, 0, "" },
 	{ "nlist", cmd_nlist, OPT_JSON, 1, -1, 1, "SYM..." },
 	{ "dmesg", cmd_dmesg, OPT_ALL, 0, 0, 0, "" },
 	{ "check", cmd_check, OPT_JSON | OPT_ALL, 0, 0, 0, "" },
 	{ "ps",    cmd_ps,    OPT_JSON, 0, 0, 1, "" },
+	{ "bt",    cmd_bt,    OPT_JSON | OPT_ALL, 0, -1, 1, "[-a] [TID...]" },
 	{ "elfcore", cmd_elfcore, OPT_FORCE, 1, 1, 0, "[-f] OUT" },
 	{ "gdbserver", cmd_gdbserver, OPT_LISTEN, 0, 0, 0, "" },
 };
@@ -63,7 +64,7 @@ usage(FILE *f)
 "  vtop [--json] ADDR...       virtual -> physical address -> file offset\n"
 "  read [-r|-w|-q] ADDR LEN    kernel memory: hexdump -C style, -r raw,\n"
 "                              -w / -q 32- / 64-bit words (target order);\n"
-"                              ADDR may be SYMBOL[+OFF] with -N\n"
+"                              ADDR may be SYMBOL[{+|-}OFF] with -N\n"
 "  pages [--ranges] [--json]   every mapped kernel page (or merged ranges)\n"
 "  nlist [--json] SYM...       kernel symbols (needs -N)\n"
 "  dmesg [-a]                  the kernel message buffer, oldest first, as\n"
@@ -73,6 +74,8 @@ usage(FILE *f)
 "                              (--all: every run, none summarized)\n"
 "  ps [--json]                 every kernel thread: pid, tid, CPU, pcb,\n"
 "                              comm/tdname; '*' the crashed one (needs -N)\n"
+"  bt [-a] [--json] [TID...]   backtraces: the crashed thread, the TIDs\n"
+"                              given, or all (-a) (needs -N)\n"
 "  elfcore [-f] OUT            write the dump as an ELF core for gdb, lldb\n"
 "                              and drgn (-f: replace OUT)\n"
 "  gdbserver [--listen [HOST:]PORT]\n"
@@ -86,7 +89,7 @@ usage(FILE *f)
 "                  required for a full ELF core)\n"
 "  --mmu FORMAT    decode page tables as v4, v6 or lpae, whatever the dump\n"
 "                  says (old ARMv4/v5 dumps say 0, read as v6)\n"
-"  --json          one JSON document (info, vtop, pages, nlist, check)\n"
+"  --json          one JSON document (info, vtop, pages, nlist, check, ps, bt)\n"
 "  -h, --help      this text;  --version  the version\n"
 "\n"
 "Addresses are 32-bit, hex (0x...) or decimal.  Exit status: 0 ok, 1 the\n"
