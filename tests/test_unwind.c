@@ -11,6 +11,7 @@
  * dump, a return address overwritten) ends that thread's backtrace with
  * the reason, and no other thread's.
  */
+#include <gelf.h>
 #include <string.h>
 
 #include "compress.h"
@@ -397,6 +398,74 @@ damage(const struct manifest *m)
 	kvm_close(kd);
 }
 
+/*
+ * A kernel whose .debug_line_str does not end in a NUL (libdw would read
+ * past it): no source lines, no CFI; the EHABI frames still unwind, up to
+ * the CFI-only function.
+ */
+static void
+cut_strings(const struct manifest *m)
+{
+	char kernel[300], err[_POSIX2_LINE_MAX], why[1024];
+	const struct mthread *t = NULL;
+	struct got *g = malloc(sizeof(*g));
+	const char *file;
+	int line, fd, nocfi_level = -1;
+	long off = -1;
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	Elf *e;
+	kvm_t *kd;
+
+	snprintf(kernel, sizeof(kernel), "%s/cutstr.kernel", harness_tmpdir());
+	fixture_copy("fixtures/threads-le.kernel", kernel, -1);
+	fd = open(kernel, O_RDONLY);
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (e != NULL && elf_getshdrstrndx(e, &shstrndx) == 0)
+		while ((scn = elf_nextscn(e, scn)) != NULL) {
+			GElf_Shdr sh;
+			const char *name;
+			if (gelf_getshdr(scn, &sh) != NULL &&
+			    (name = elf_strptr(e, shstrndx, sh.sh_name)) != NULL &&
+			    strcmp(name, ".debug_line_str") == 0 && sh.sh_size > 0)
+				off = (long)(sh.sh_offset + sh.sh_size - 1);
+		}
+	if (e != NULL)
+		elf_end(e);
+	close(fd);
+	for (int i = 0; i < m->n; i++)
+		if (m->t[i].nframes > 0 && m->t[i].f[0].pc != 0 &&
+		    strcmp(m->t[i].f[0].fn, "doadump") == 0)
+			t = &m->t[i];
+	for (int k = 0; t != NULL && k < t->nframes; k++)
+		if (strcmp(t->f[k].fn, m->nocfi) == 0)
+			nocfi_level = k;
+	if (off < 0 || t == NULL || nocfi_level < 0 || g == NULL) {
+		check(0, "unwind: a kernel with a cut .debug_line_str (no "
+		    "section, or no crashed thread through %s)", m->nocfi);
+		free(g);
+		return;
+	}
+	fixture_patch(kernel, off, "x", 1);
+	kd = kvm_open2(kernel, "fixtures/threads-le.core", O_RDONLY, err, NULL);
+	if (kd == NULL) {
+		check(0, "unwind: open with the cut kernel: %s", err);
+		free(g);
+		return;
+	}
+	check(!kvm_arm_srcline(kd, t->f[0].pc, &file, &line),
+	    "unwind: a cut .debug_line_str gives no source lines");
+	g->n = 0;
+	kvm_arm_unwind(kd, &t->regs, collect, g, why, sizeof(why));
+	check(g->n == nocfi_level + 1 && g->f[nocfi_level].pc ==
+	    t->f[nocfi_level].pc && strstr(why, "cannot unwind past") != NULL,
+	    "unwind: without the DWARF, the crashed thread's frames up to %s "
+	    "(%d of %d): %s", m->nocfi, g->n, nocfi_level + 1, why);
+	kvm_close(kd);
+	free(g);
+}
+
 int
 main(void)
 {
@@ -433,5 +502,6 @@ main(void)
 	zstd_to("fixtures/threads-be.core", core, NULL, 0);
 	unwind_all("threads-be zstd", "fixtures/threads-be.kernel", core, &be);
 	damage(&le);
+	cut_strings(&le);
 	return harness_status();
 }
