@@ -5,9 +5,10 @@
  * program from its own call records): each pc, function, trapframe flag
  * and address; through the data abort's trapframe into the faulting
  * function; past devfs_ioctl, which has only DWARF CFI; and ending at
- * thread_start, marked EXIDX_CANTUNWIND.  The same on other containers of
- * the same images (a full ELF core, an LPAE minidump, made at test time)
- * and on gzip and zstd copies.  A damaged stack (a page left out of the
+ * thread_start, marked EXIDX_CANTUNWIND (also on threads-dwarf, the same
+ * program built without the offset variables).  The same on other
+ * containers of the same images (a full ELF core, an LPAE minidump, made
+ * at test time) and on gzip and zstd copies.  A damaged stack (a page left out of the
  * dump, a return address overwritten) ends that thread's backtrace with
  * the reason, and no other thread's.
  */
@@ -469,11 +470,12 @@ cut_strings(const struct manifest *m)
 int
 main(void)
 {
-	static struct manifest le, be;
+	static struct manifest le, be, dw;
 	char core[300];
 
 	if (load("fixtures/threads-le.manifest", &le) != 0 ||
-	    load("fixtures/threads-be.manifest", &be) != 0) {
+	    load("fixtures/threads-be.manifest", &be) != 0 ||
+	    load("fixtures/threads-dwarf.manifest", &dw) != 0) {
 		check(0, "unwind: the thread fixtures' manifests");
 		return harness_status();
 	}
@@ -481,6 +483,8 @@ main(void)
 	    "fixtures/threads-le.core", &le);
 	unwind_all("threads-be", "fixtures/threads-be.kernel",
 	    "fixtures/threads-be.core", &be);
+	unwind_all("threads-dwarf", "fixtures/threads-dwarf.kernel",
+	    "fixtures/threads-dwarf.core", &dw);
 	nocfi("threads-le", &le);
 	nocfi("threads-be", &be);
 
