@@ -22,7 +22,8 @@
 #define OPT_WORD	0x08
 #define OPT_ALL		0x10	/* dmesg -a, check --all */
 #define OPT_FORCE	0x20	/* elfcore -f */
-#define NOPTS		6	/* OPT_* bits */
+#define OPT_LISTEN	0x40	/* gdbserver --listen */
+#define NOPTS		7	/* OPT_* bits */
 
 struct command {
 	const char *name;
@@ -45,6 +46,7 @@ static const struct command commands[] = {
 	{ "ps",    cmd_ps,    OPT_JSON, 0, 0, 1, "" },
 	{ "bt",    cmd_bt,    OPT_JSON | OPT_ALL, 0, -1, 1, "[-a] [TID...]" },
 	{ "elfcore", cmd_elfcore, OPT_FORCE, 1, 1, 0, "[-f] OUT" },
+	{ "gdbserver", cmd_gdbserver, OPT_LISTEN, 0, 0, 0, "" },
 };
 
 static void
@@ -76,6 +78,10 @@ usage(FILE *f)
 "                              given, or all (-a) (needs -N)\n"
 "  elfcore [-f] OUT            write the dump as an ELF core for gdb, lldb\n"
 "                              and drgn (-f: replace OUT)\n"
+"  gdbserver [--listen [HOST:]PORT]\n"
+"                              serve the dump to gdb/lldb (remote protocol)\n"
+"                              on stdin/stdout, or one TCP connection\n"
+"                              (127.0.0.1 unless HOST; PORT 0: any free)\n"
 "\n"
 "options:\n"
 "  -M core         the crash dump (required)\n"
@@ -191,6 +197,13 @@ parse_args(int argc, char **argv, struct cli *c, struct parsed *p, int *done)
 				return cli_usage("unknown --mmu '%s' (v4, v6 or "
 				    "lpae)", v);
 			p->mmu_set = 1;
+		} else if (strcmp(a, "--listen") == 0 ||
+		    strncmp(a, "--listen=", 9) == 0) {
+			if ((v = option_value(argc, argv, &i, "--listen")) == NULL ||
+			    v[0] == '\0')
+				return cli_usage("--listen needs [HOST:]PORT");
+			flag(p, OPT_LISTEN, "--listen");
+			c->listen = v;
 		} else if (strcmp(a, "--json") == 0) {
 			flag(p, OPT_JSON, a);
 		} else if (strcmp(a, "-a") == 0 || strcmp(a, "--all") == 0) {

@@ -29,6 +29,7 @@ struct cli {
 	int word_size;		/* read -w (4) / -q (8), else 0 */
 	int all;		/* dmesg -a, check --all, bt -a */
 	int force;		/* elfcore -f */
+	const char *listen;	/* gdbserver --listen [HOST:]PORT, or NULL */
 	char **args;		/* the subcommand's operands */
 	int nargs;
 };
@@ -114,6 +115,7 @@ void bt_json_frame(struct json *j, const struct kvm_arm_frame *f);
 /* 1 when an unwind's reason is the real end of a kernel stack (a zero pc,
  * a trapframe from user mode, a function marked EXIDX_CANTUNWIND). */
 int bt_clean_end(const char *why);
+int cmd_gdbserver(struct cli *c);
 /* check's answer when the library refuses to open a file that is a dump. */
 int cmd_check_unopenable(struct cli *c, const char *why);
 
