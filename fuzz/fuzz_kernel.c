@@ -75,7 +75,11 @@ count_frame(const struct kvm_arm_frame *f, void *arg)
 static void
 unwind(kvm_t *kd, const uint8_t *data, size_t size, const struct kvm_nlist *nl)
 {
-	uint32_t pcs[3] = { 0xc0000000u, (uint32_t)nl[0].n_value,
+	/* The thread fixture kernels' seeds have these: an EHABI frame, the
+	 * CFI-only function, a trapframe entry. */
+	static const char *const fns[] = { "doadump", "devfs_ioctl",
+	    "exception_exit" };
+	uint32_t pcs[6] = { 0xc0000000u, (uint32_t)nl[0].n_value,
 	    (uint32_t)nl[3].n_value };
 	char why[1024];
 	const char *s;
@@ -85,12 +89,18 @@ unwind(kvm_t *kd, const uint8_t *data, size_t size, const struct kvm_nlist *nl)
 	if (size >= 8)		/* an address the input chose, in the pages */
 		pcs[0] += (uint32_t)(data[6] | data[7] << 8) & 0x1ffcu;
 	for (int i = 0; i < 3; i++) {
+		struct kvm_nlist one[2] = { { .n_name = fns[i] },
+		    { .n_name = NULL } };
+		pcs[3 + i] = kvm_nlist2(kd, one) == 0 ?
+		    (uint32_t)one[0].n_value + 8 : 0;
+	}
+	for (int i = 0; i < 6; i++) {
 		struct kvm_arm_regs r;
 		int frames = 0, n;
 
 		memset(&r, 0, sizeof(r));
 		r.r[13] = 0xc0001000u;
-		r.r[14] = pcs[(i + 1) % 3];
+		r.r[14] = pcs[(i + 1) % 6];
 		r.r[15] = pcs[i];
 		r.valid = KVM_ARM_REGS_PCB;
 		(void)kvm_arm_symbolize(kd, pcs[i], &s, &off);

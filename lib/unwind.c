@@ -5,7 +5,8 @@
  * locore saved in them.  Every walk is bounded and ends with a reason.
  *
  * Per frame: one symbol lookup and one exidx lookup (binary searches), and
- * stack words from a one-page cache; nothing is allocated.
+ * stack words from a one-page cache (allocated once per call); nothing is
+ * allocated per frame, except by libdw in the CFI fallback.
  */
 #include <gelf.h>
 #include <stdio.h>

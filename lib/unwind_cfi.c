@@ -10,9 +10,11 @@
  * evaluated here: anything else ends the unwind with its name.
  */
 #include <dwarf.h>
+#include <gelf.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kvm_private.h"
 #include "unwind.h"
@@ -22,7 +24,7 @@ unwinder_dwarf(struct unwinder *u)
 {
 	if (!u->dwarf_tried) {
 		u->dwarf_tried = 1;
-		u->dw = dwarf_begin_elf(u->elf, DWARF_C_READ, NULL);
+		u->dw = kernel_dwarf_begin(u->elf);
 		if (u->dw != NULL)
 			u->cfi = dwarf_getcfi(u->dw);
 		if (u->cfi == NULL) {

@@ -5,10 +5,14 @@
  * program from its own call records): each pc, function, trapframe flag
  * and address; through the data abort's trapframe into the faulting
  * function; past devfs_ioctl, which has only DWARF CFI; and ending at
- * thread_start, marked EXIDX_CANTUNWIND.  The same on other containers of
- * the same images (a full ELF core, an LPAE minidump, made at test time)
- * and on gzip and zstd copies.
+ * thread_start, marked EXIDX_CANTUNWIND (also on threads-dwarf, the same
+ * program built without the offset variables).  The same on other
+ * containers of the same images (a full ELF core, an LPAE minidump, made
+ * at test time) and on gzip and zstd copies.  A damaged stack (a page left out of the
+ * dump, a return address overwritten) ends that thread's backtrace with
+ * the reason, and no other thread's.
  */
+#include <gelf.h>
 #include <string.h>
 
 #include "compress.h"
@@ -242,14 +246,236 @@ made(const char *desc, char *core, size_t len)
 	return rc;
 }
 
+/* The thread whose stack a damage test spoils: a sleeping one. */
+static const struct mthread *
+victim(const struct manifest *m)
+{
+	for (int i = 0; i < m->n; i++)
+		if (m->t[i].nframes >= 4 && m->t[i].f[0].tf == 0 &&
+		    strcmp(m->t[i].f[0].fn, "mi_switch") == 0)
+			return &m->t[i];
+	return NULL;
+}
+
+/* Unwind every thread; the victim must give nframes and a reason with
+ * want, every other thread its manifest's frames. */
+static void
+damaged(const char *what, const char *core, const struct manifest *m,
+    const struct mthread *v, int nframes, const char *want)
+{
+	char err[_POSIX2_LINE_MAX], why[1024], diff[1400];
+	struct got *g = malloc(sizeof(*g));
+	kvm_t *kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY,
+	    err, NULL);
+	int others = 0, bad = 0;
+
+	if (kd == NULL || g == NULL) {
+		check(0, "unwind %s: %s", what, err);
+		free(g);
+		return;
+	}
+	for (int i = 0; i < m->n; i++) {
+		const struct mthread *t = &m->t[i];
+
+		g->n = 0;
+		kvm_arm_unwind(kd, &t->regs, collect, g, why, sizeof(why));
+		if (t == v) {
+			check(g->n == nframes && strstr(why, want) != NULL &&
+			    g->f[0].pc == t->f[0].pc,
+			    "unwind %s: thread %d: %d frames (want %d), \"%s\" "
+			    "(want \"%s\")", what, t->tid, g->n, nframes, why,
+			    want);
+			continue;
+		}
+		compare(t, g, why, diff, sizeof(diff));
+		others++;
+		if (diff[0] != '\0') {
+			bad++;
+			check(0, "unwind %s: thread %d: %s", what, t->tid, diff);
+		}
+	}
+	check(bad == 0, "unwind %s: the other %d threads unharmed", what,
+	    others);
+	kvm_close(kd);
+	free(g);
+}
+
+/* threads-le's description with text in place of its image map line. */
+static int
+desc_with(const char *map_lines, char *core, size_t len, const char *name)
+{
+	static char text[16384];
+	char line[2048];
+	struct mapdesc *d = malloc(sizeof(*d));
+	FILE *f = fopen("fixtures/threads-le.desc", "r");
+	size_t n = 0;
+	int rc = -1;
+
+	if (f == NULL || d == NULL)
+		goto out;
+	text[0] = '\0';
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *add = strncmp(line, "map 0xc0100000 ", 15) == 0 ?
+		    map_lines : line;
+		if (n + strlen(add) + 1 >= sizeof(text))
+			goto out;
+		strcpy(text + n, add);
+		n += strlen(add);
+	}
+	snprintf(core, len, "%s/%s.core", harness_tmpdir(), name);
+	if (mapdesc_parse(d, text, name) == 0) {
+		rc = mkcore_write(d, core, NULL, NULL, NULL);
+		mapdesc_free(d);
+	}
+out:
+	if (f != NULL)
+		fclose(f);
+	free(d);
+	return rc;
+}
+
+static void
+damage(const struct manifest *m)
+{
+	const struct mthread *v = victim(m);
+	char core[300], maps[512], err[_POSIX2_LINE_MAX], want[64];
+	uint32_t sp, page, w[1024];
+	kvm_t *kd;
+
+	if (v == NULL) {
+		check(0, "unwind damage: no sleeping thread in the manifest");
+		return;
+	}
+	/* The page of the victim's sp mapped but left out of the dump. */
+	sp = v->regs.r[13];
+	page = sp & ~0xfffu;
+	snprintf(maps, sizeof(maps),
+	    "map 0xc0100000 0x00100000 0x%x rwx\n"
+	    "map 0x%x 0x%x 0x1000 rwx nodump\n"
+	    "map 0x%x 0x%x 0x%x rwx\n",
+	    (unsigned)(page - 0xc0100000u), (unsigned)page,
+	    (unsigned)(page - 0xc0000000u), (unsigned)(page + 0x1000),
+	    (unsigned)(page + 0x1000 - 0xc0000000u),
+	    (unsigned)(0xc012e000u - page - 0x1000));
+	snprintf(want, sizeof(want), "stack read failed at 0x%08x",
+	    (unsigned)(sp & ~3u));
+	if (desc_with(maps, core, sizeof(core), "stackgone") != 0)
+		check(0, "unwind damage: a core without page 0x%x", page);
+	else
+		damaged("a stack page not in the dump", core, m, v, 1, want);
+
+	/*
+	 * Overwrite the word on the victim's stack holding frame 1's pc (the
+	 * return address the function of frame 0 saved) with an address
+	 * outside the kernel: frame 0, then the end, with that address.
+	 */
+	snprintf(core, sizeof(core), "%s/badlr.core", harness_tmpdir());
+	fixture_copy("fixtures/threads-le.core", core, -1);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	if (kd == NULL || kvm_read2(kd, page, w, sizeof(w)) != sizeof(w)) {
+		check(0, "unwind damage: read the stack page 0x%x", page);
+		if (kd != NULL)
+			kvm_close(kd);
+		return;
+	}
+	for (uint32_t a = sp; a < page + 0x1000; a += 4) {
+		unsigned char b[4];
+		off_t off;
+
+		put32(b, (uint32_t)v->f[1].pc, 0);
+		if (memcmp(&w[(a - page) / 4], b, 4) != 0)
+			continue;
+		if (kvm_arm_kvatop(kd, a, NULL, &off) == 0)
+			break;
+		put32(b, 0x00dead00u, 0);
+		fixture_patch(core, (long)off, b, 4);
+		kvm_close(kd);
+		damaged("a return address overwritten", core, m, v, 1,
+		    "pc 0x00dead00 is outside the kernel's text");
+		return;
+	}
+	check(0, "unwind damage: frame 1's pc 0x%x is not on the stack",
+	    (unsigned)v->f[1].pc);
+	kvm_close(kd);
+}
+
+/*
+ * A kernel whose .debug_line_str does not end in a NUL (libdw would read
+ * past it): no source lines, no CFI; the EHABI frames still unwind, up to
+ * the CFI-only function.
+ */
+static void
+cut_strings(const struct manifest *m)
+{
+	char kernel[300], err[_POSIX2_LINE_MAX], why[1024];
+	const struct mthread *t = NULL;
+	struct got *g = malloc(sizeof(*g));
+	const char *file;
+	int line, fd, nocfi_level = -1;
+	long off = -1;
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	Elf *e;
+	kvm_t *kd;
+
+	snprintf(kernel, sizeof(kernel), "%s/cutstr.kernel", harness_tmpdir());
+	fixture_copy("fixtures/threads-le.kernel", kernel, -1);
+	fd = open(kernel, O_RDONLY);
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (e != NULL && elf_getshdrstrndx(e, &shstrndx) == 0)
+		while ((scn = elf_nextscn(e, scn)) != NULL) {
+			GElf_Shdr sh;
+			const char *name;
+			if (gelf_getshdr(scn, &sh) != NULL &&
+			    (name = elf_strptr(e, shstrndx, sh.sh_name)) != NULL &&
+			    strcmp(name, ".debug_line_str") == 0 && sh.sh_size > 0)
+				off = (long)(sh.sh_offset + sh.sh_size - 1);
+		}
+	if (e != NULL)
+		elf_end(e);
+	close(fd);
+	for (int i = 0; i < m->n; i++)
+		if (m->t[i].nframes > 0 && m->t[i].f[0].pc != 0 &&
+		    strcmp(m->t[i].f[0].fn, "doadump") == 0)
+			t = &m->t[i];
+	for (int k = 0; t != NULL && k < t->nframes; k++)
+		if (strcmp(t->f[k].fn, m->nocfi) == 0)
+			nocfi_level = k;
+	if (off < 0 || t == NULL || nocfi_level < 0 || g == NULL) {
+		check(0, "unwind: a kernel with a cut .debug_line_str (no "
+		    "section, or no crashed thread through %s)", m->nocfi);
+		free(g);
+		return;
+	}
+	fixture_patch(kernel, off, "x", 1);
+	kd = kvm_open2(kernel, "fixtures/threads-le.core", O_RDONLY, err, NULL);
+	if (kd == NULL) {
+		check(0, "unwind: open with the cut kernel: %s", err);
+		free(g);
+		return;
+	}
+	check(!kvm_arm_srcline(kd, t->f[0].pc, &file, &line),
+	    "unwind: a cut .debug_line_str gives no source lines");
+	g->n = 0;
+	kvm_arm_unwind(kd, &t->regs, collect, g, why, sizeof(why));
+	check(g->n == nocfi_level + 1 && g->f[nocfi_level].pc ==
+	    t->f[nocfi_level].pc && strstr(why, "cannot unwind past") != NULL,
+	    "unwind: without the DWARF, the crashed thread's frames up to %s "
+	    "(%d of %d): %s", m->nocfi, g->n, nocfi_level + 1, why);
+	kvm_close(kd);
+	free(g);
+}
+
 int
 main(void)
 {
-	static struct manifest le, be;
+	static struct manifest le, be, dw;
 	char core[300];
 
 	if (load("fixtures/threads-le.manifest", &le) != 0 ||
-	    load("fixtures/threads-be.manifest", &be) != 0) {
+	    load("fixtures/threads-be.manifest", &be) != 0 ||
+	    load("fixtures/threads-dwarf.manifest", &dw) != 0) {
 		check(0, "unwind: the thread fixtures' manifests");
 		return harness_status();
 	}
@@ -257,6 +483,8 @@ main(void)
 	    "fixtures/threads-le.core", &le);
 	unwind_all("threads-be", "fixtures/threads-be.kernel",
 	    "fixtures/threads-be.core", &be);
+	unwind_all("threads-dwarf", "fixtures/threads-dwarf.kernel",
+	    "fixtures/threads-dwarf.core", &dw);
 	nocfi("threads-le", &le);
 	nocfi("threads-be", &be);
 
@@ -277,5 +505,7 @@ main(void)
 	snprintf(core, sizeof(core), "%s/threads-be.core.zst", harness_tmpdir());
 	zstd_to("fixtures/threads-be.core", core, NULL, 0);
 	unwind_all("threads-be zstd", "fixtures/threads-be.kernel", core, &be);
+	damage(&le);
+	cut_strings(&le);
 	return harness_status();
 }
