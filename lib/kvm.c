@@ -286,7 +286,7 @@ kvm_arm_info(kvm_t *kd, struct kvm_arm_info *in)
 	in->page_data_offset += base;
 	in->file_size = kd->src.size;
 	in->truncated = kd->src.size < in->expected_size;
-	in->payload_offset = kd->src.base;
+	in->payload_offset = kd->src.raw_base;
 	in->compression = kd->src.compression;
 	in->stored_size = kd->src.stored_size;
 	return 0;

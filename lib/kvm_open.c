@@ -118,7 +118,7 @@ open_common(const char *execfile, const char *corefile, int flags,
 			snprintf(errbuf, _POSIX2_LINE_MAX, "out of memory");
 		return NULL;
 	}
-	kd->src.fd = -1;
+	kd->src.core.fd = kd->src.plain.fd = -1;
 	kd->program = program;
 	kd->resolver = resolver;
 	if (corefile == NULL) {

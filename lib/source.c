@@ -1,79 +1,98 @@
 /*
- * source.c: mmap or pread access to a core file (see source.h).
+ * source.c: the three byte sources behind one interface (see source.h).
  */
 #include "source.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "source_gzip.h"
+#include "source_zstd.h"
+
+/* Plain and zstd: a window of a file holding uncompressed bytes. */
+static int64_t
+window_read(const struct source *src, uint64_t off, void *buf, size_t len)
+{
+	if (off >= src->size)
+		return 0;
+	if (len > src->size - off)
+		len = (size_t)(src->size - off);
+	return file_read(src->bytes, src->base + off, buf, len);
+}
+
+static void
+plain_close(struct source *src)
+{
+	(void)src;
+}
+
+static void
+zstd_close(struct source *src)
+{
+	file_close(&src->plain);
+}
+
+static int64_t
+gzip_read(const struct source *src, uint64_t off, void *buf, size_t len)
+{
+	return gz_read(src->gz, off, buf, len);
+}
+
+static void
+gzip_close(struct source *src)
+{
+	gz_close(src->gz);
+	src->gz = NULL;
+}
+
+static const struct source_ops plain_ops = { "none", window_read, plain_close };
+static const struct source_ops zstd_ops = { "zstd", window_read, zstd_close };
+static const struct source_ops gzip_ops = { "gzip", gzip_read, gzip_close };
+
+/* The payload is [base, base + size) of a file of uncompressed bytes. */
+static void
+set_window(struct source *src, const struct file *f, uint64_t base,
+    uint64_t size)
+{
+	src->bytes = f;
+	src->base = base;
+	src->size = size;
+	src->map = f->map != NULL ? f->map + base : NULL;
+}
 
 int
 source_open(struct source *src, const char *path, char *err, size_t errlen)
 {
-	struct stat st;
-
 	memset(src, 0, sizeof(*src));
-	src->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (src->fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	src->plain.fd = -1;
+	if (file_open(&src->core, path, err, errlen) != 0)
 		return -1;
-	}
-	if (fstat(src->fd, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory", path);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
-		/* A device or pipe has no trustworthy size: refuse it plainly. */
-		snprintf(err, errlen, "%s: %s", path, S_ISREG(st.st_mode) ?
-		    "empty file" : "not a regular file");
-		goto fail;
-	}
-	src->file_size = (uint64_t)st.st_size;
-	src->size = src->raw_size = src->stored_size = src->file_size;
-	src->compression = "none";
-	if ((uint64_t)(size_t)src->file_size == src->file_size) {
-		void *m = mmap(NULL, (size_t)src->file_size, PROT_READ,
-		    MAP_PRIVATE, src->fd, 0);
-		if (m != MAP_FAILED)
-			src->map = m;
-	}
+	src->ops = &plain_ops;
+	src->compression = plain_ops.compression;
+	src->stored_size = src->core.size;
+	set_window(src, &src->core, 0, src->core.size);
 	return 0;
-fail:
-	close(src->fd);
-	src->fd = -1;
-	return -1;
 }
 
 void
 source_close(struct source *src)
 {
-	gz_close(src->gz);
-	src->gz = NULL;
-	if (src->map != NULL)
-		munmap((void *)src->map, (size_t)src->file_size);
-	if (src->fd >= 0)
-		close(src->fd);
+	if (src->ops != NULL)
+		src->ops->close(src);
+	file_close(&src->core);
+	src->ops = NULL;
 	src->map = NULL;
-	src->fd = -1;
 }
 
 void
 source_set_payload(struct source *src, uint64_t base, uint64_t size)
 {
-	if (base > src->file_size)
-		base = src->file_size;
-	if (size > src->file_size - base)
-		size = src->file_size - base;
-	src->base = src->report_base = base;
-	src->size = src->raw_size = src->stored_size = size;
+	if (base > src->core.size)
+		base = src->core.size;
+	if (size > src->core.size - base)
+		size = src->core.size - base;
+	src->raw_base = src->report_base = base;
+	src->stored_size = size;
+	set_window(src, &src->core, base, size);
 }
 
 int
@@ -81,56 +100,32 @@ source_use_gzip(struct source *src, char *err, size_t errlen)
 {
 	uint64_t size;
 
-	src->gz = gz_open(src, &size, err, errlen);
+	/* Read once, front to back: mapped, its pages would only add to RSS. */
+	file_unmap(&src->core);
+	src->gz = gz_open(&src->core, src->raw_base, src->stored_size,
+	    &size, &src->cut, err, errlen);
 	if (src->gz == NULL)
 		return -1;
+	src->ops = &gzip_ops;
+	src->compression = gzip_ops.compression;
+	src->bytes = NULL;
+	src->map = NULL;
+	src->base = 0;
 	src->size = size;
-	src->compression = "gzip";
 	src->report_base = 0;	/* offsets count in the uncompressed stream */
 	return 0;
 }
 
-int64_t
-source_read(const struct source *src, uint64_t off, void *buf, size_t len)
+int
+source_use_zstd(struct source *src, char *err, size_t errlen)
 {
-	if (src->gz != NULL)
-		return gz_read(src->gz, off, buf, len);
-	return source_read_raw(src, off, buf, len);
-}
-
-int64_t
-source_read_raw(const struct source *src, uint64_t off, void *buf, size_t len)
-{
-	size_t done = 0;
-
-	if (off >= src->raw_size)
-		return 0;
-	if (len > src->raw_size - off)
-		len = (size_t)(src->raw_size - off);
-	if (src->map != NULL) {
-		memcpy(buf, src->map + src->base + off, len);
-		return (int64_t)len;
-	}
-	while (done < len) {
-		ssize_t n = pread(src->fd, (char *)buf + done, len - done,
-		    (off_t)(src->base + off + done));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;	/* the file shrank under us */
-		done += (size_t)n;
-	}
-	return (int64_t)done;
-}
-
-const unsigned char *
-source_ptr(const struct source *src, uint64_t off, size_t len)
-{
-	if (src->map == NULL || src->gz != NULL || off > src->size ||
-	    len > src->size - off)
-		return NULL;
-	return src->map + src->base + off;
+	file_unmap(&src->core);
+	if (zstd_to_temp(&src->core, src->raw_base, src->stored_size,
+	    &src->plain, &src->cut, err, errlen) != 0)
+		return -1;
+	src->ops = &zstd_ops;
+	src->compression = zstd_ops.compression;
+	set_window(src, &src->plain, 0, src->plain.size);
+	src->report_base = 0;
+	return 0;
 }

@@ -1,0 +1,116 @@
+/*
+ * file.c: a regular file, mapped or read with pread (see file.h).
+ */
+#include "file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void
+map_whole(struct file *f)
+{
+	f->map = NULL;
+	if ((uint64_t)(size_t)f->size == f->size && f->size > 0) {
+		void *m = mmap(NULL, (size_t)f->size, PROT_READ, MAP_PRIVATE,
+		    f->fd, 0);
+		if (m != MAP_FAILED)
+			f->map = m;
+	}
+}
+
+int
+file_open(struct file *f, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(f->fd, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory", path);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
+		/* A device or pipe has no trustworthy size: refuse it plainly. */
+		snprintf(err, errlen, "%s: %s", path, S_ISREG(st.st_mode) ?
+		    "empty file" : "not a regular file");
+		goto fail;
+	}
+	f->size = (uint64_t)st.st_size;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->mtime_sec = (int64_t)st.st_mtim.tv_sec;
+	f->mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
+	map_whole(f);
+	return 0;
+fail:
+	close(f->fd);
+	f->fd = -1;
+	return -1;
+}
+
+void
+file_adopt(struct file *f, int fd, uint64_t size)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = fd;
+	f->size = size;
+	map_whole(f);
+}
+
+void
+file_unmap(struct file *f)
+{
+	if (f->map != NULL)
+		munmap((void *)f->map, (size_t)f->size);
+	f->map = NULL;
+}
+
+void
+file_close(struct file *f)
+{
+	file_unmap(f);
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
+
+int64_t
+file_read(const struct file *f, uint64_t off, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	if (off >= f->size)
+		return 0;
+	if (len > f->size - off)
+		len = (size_t)(f->size - off);
+	if (f->map != NULL) {
+		memcpy(buf, f->map + off, len);
+		return (int64_t)len;
+	}
+	while (done < len) {
+		ssize_t n = pread(f->fd, (char *)buf + done, len - done,
+		    (off_t)(off + done));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;	/* the file shrank under us */
+		done += (size_t)n;
+	}
+	return (int64_t)done;
+}
