@@ -125,6 +125,23 @@ int kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg);
 
 /* ---- libkvm_arm extensions --------------------------------------------- */
 
+/*
+ * Whole-dump work in the order the bytes are stored: call cb once per
+ * dumped page (a valid page-table entry whose 4 KiB page is complete in
+ * the dump) in increasing kp_offset, with data pointing at the page's
+ * kp_len bytes.  data is valid until cb returns; on an uncompressed core it
+ * points into the mapped file, so nothing is copied.  A page mapped at
+ * several VAs comes once per VA (in VA order).  Reading in file order is
+ * what makes this fast on a gzip core: one pass of decompression, where
+ * kvm_walk_pages plus kvm_read2 would restart it for nearly every page.
+ * Returns 1 when every page was visited, 0 when cb returned 0, -1 (reason
+ * in kvm_geterr) when the dump could not be read.
+ */
+typedef int kvm_arm_page_data_cb_t(const struct kvm_page *, const void *data,
+    void *arg);
+int kvm_arm_walk_pages_fileorder(kvm_t *kd, kvm_arm_page_data_cb_t *cb,
+    void *arg);
+
 /* mmuformat values of the minidump header */
 #define KVM_ARM_MMU_UNKNOWN	0	/* old v1 dumps: read as v6/v7 */
 #define KVM_ARM_MMU_V4		1	/* ARMv4/v5 */
