@@ -24,7 +24,8 @@ LIB_SRC  = lib/kvm.c lib/kvm_open.c lib/minidump.c lib/pagemap.c lib/source.c \
            lib/dumpheader.c lib/symtab.c lib/pte.c lib/pte_v4.c lib/pte_v6.c \
            lib/pte_lpae.c lib/source_gzip.c lib/elfcore.c lib/ptwalk.c \
            lib/pt_short.c lib/pt_lpae.c lib/source_zstd.c lib/file.c \
-           lib/gzip_cache.c lib/walk_fileorder.c
+           lib/gzip_cache.c lib/walk_fileorder.c \
+           lib/pagetab.c
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 PIC_OBJ  = $(LIB_SRC:lib/%.c=$(B)/pic/%.o)
 LIB_A    = $(B)/libkvm_arm.a

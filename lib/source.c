@@ -4,6 +4,8 @@
 #include "source.h"
 
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "source_gzip.h"
 #include "source_zstd.h"
@@ -128,4 +130,27 @@ source_use_zstd(struct source *src, char *err, size_t errlen)
 	set_window(src, &src->plain, 0, src->plain.size);
 	src->report_base = 0;
 	return 0;
+}
+
+int
+source_mappable(const struct source *src, uint64_t off)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return src->bytes != NULL && src->bytes->map != NULL && page > 0 &&
+	    (src->base + off) % (uint64_t)page == 0;
+}
+
+int
+source_map_fixed(const struct source *src, void *addr, uint64_t off,
+    uint64_t len)
+{
+	void *m;
+
+	if (!source_mappable(src, off) || off > src->size ||
+	    len > src->size - off)
+		return -1;
+	m = mmap(addr, (size_t)len, PROT_READ, MAP_PRIVATE | MAP_FIXED,
+	    src->bytes->fd, (off_t)(src->base + off));
+	return m == addr ? 0 : -1;
 }

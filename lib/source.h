@@ -80,4 +80,13 @@ source_ptr(const struct source *src, uint64_t off, size_t len)
 	return src->map + off;
 }
 
+/*
+ * Can the payload be mapped at payload offset off (a file of uncompressed
+ * bytes, mapped, off at a page boundary of it)?  Then source_map_fixed
+ * maps len bytes from off at addr (page-aligned): 0, or -1.
+ */
+int source_mappable(const struct source *src, uint64_t off);
+int source_map_fixed(const struct source *src, void *addr, uint64_t off,
+    uint64_t len);
+
 #endif
