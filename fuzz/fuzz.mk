@@ -68,10 +68,10 @@ fuzz-seeds: $(B)/tests/mkcore
 # New inputs go to corpus/ (kept between runs); the seeds are read only.
 fuzz: $(FUZZ_TARGETS) fuzz-seeds
 	mkdir -p $(FUZZ_B)/corpus/core $(FUZZ_B)/corpus/kernel $(FUZZ_B)/crashes
-	$(FUZZ_B)/fuzz_core $(FUZZ_RUN_FLAGS) \
+	KVM_ARM_NO_CACHE=1 $(FUZZ_B)/fuzz_core $(FUZZ_RUN_FLAGS) \
 	    -artifact_prefix=$(FUZZ_B)/crashes/core- \
 	    $(FUZZ_B)/corpus/core $(FUZZ_B)/seeds/core
-	$(FUZZ_B)/fuzz_kernel $(FUZZ_RUN_FLAGS) \
+	KVM_ARM_NO_CACHE=1 $(FUZZ_B)/fuzz_kernel $(FUZZ_RUN_FLAGS) \
 	    -artifact_prefix=$(FUZZ_B)/crashes/kernel- \
 	    $(FUZZ_B)/corpus/kernel $(FUZZ_B)/seeds/kernel
 
@@ -105,7 +105,8 @@ check-valgrind: tests
 	for t in $(B)/tests/test_*; do \
 	    [ -x "$$t" ] || continue; \
 	    n=$$(basename $$t); \
-	    $(VALGRIND) $$t > $(B)/valgrind/$$n.log 2>&1; rc=$$?; \
+	    XDG_CACHE_HOME=$(CURDIR)/$(B)/valgrind/cache $(VALGRIND) $$t \
+	        > $(B)/valgrind/$$n.log 2>&1; rc=$$?; \
 	    if [ $$rc -eq 99 ]; then \
 	        echo "not ok - valgrind $$n: memcheck errors or leaks (see $(B)/valgrind/$$n.log)"; status=1; \
 	    elif [ $$rc -ne 0 ]; then \

@@ -122,7 +122,8 @@ static int
 build_index(struct gz *gz, char *err, size_t errlen)
 {
 	struct gz_index *ix = &gz->ix;
-	unsigned char *win = malloc(GZ_WINDOW);
+	/* Zeroed: the first point's window is the history before the start. */
+	unsigned char *win = calloc(1, GZ_WINDOW);
 	uint64_t in = 0, totin = 0, totout = 0, last = 0;
 	size_t max_points = 4 + gz->len / GZ_WINDOW;
 	z_stream strm;
