@@ -199,8 +199,11 @@ struct kvm_arm_info {
 	uint64_t expected_size;		/* bytes a complete dump would have */
 	int truncated;			/* file shorter than expected_size */
 	uint64_t payload_offset;	/* 512 after a dump-device header, else 0 */
-	const char *compression;	/* "none" or "gzip" */
-	uint64_t stored_size;		/* bytes of the payload in the file */
+	const char *compression;	/* "none", "gzip" or "zstd" */
+	uint64_t stored_size;		/* bytes of the payload in the file
+					   (compressed, when compression is
+					   not "none"; file_size is then the
+					   uncompressed size) */
 };
 
 /* Fill *info with the dump's facts.  Returns 0, or -1 on a NULL argument. */
