@@ -3,7 +3,7 @@
 #   make            the library (static and shared) and the kvmarm tool
 #   make check      build everything and run every test
 #   make demo       run kvmarm on a bundled fixture
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (make uninstall the same way)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -20,17 +20,12 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS)
 LIBS     = -ldw -lelf -lz -lzstd
 
 B        = build
-LIB_SRC  = lib/kvm.c lib/kvm_open.c lib/minidump.c lib/pagemap.c lib/source.c \
-           lib/dumpheader.c lib/symtab.c lib/pte.c lib/pte_v4.c lib/pte_v6.c \
-           lib/pte_lpae.c lib/source_gzip.c lib/elfcore.c lib/ptwalk.c \
-           lib/pt_short.c lib/pt_lpae.c lib/source_zstd.c lib/file.c \
-           lib/gzip_cache.c lib/walk_fileorder.c \
-           lib/pagetab.c
+LIB_SRC  = $(sort $(wildcard lib/*.c))
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 PIC_OBJ  = $(LIB_SRC:lib/%.c=$(B)/pic/%.o)
 LIB_A    = $(B)/libkvm_arm.a
 LIB_SO   = $(B)/libkvm_arm.so.$(SOVER)
-LIB_HDRS = include/kvm_arm.h $(wildcard lib/*.h)
+LIB_HDRS = include/kvm_arm.h include/kvm.h $(wildcard lib/*.h)
 
 all: $(LIB_A) $(LIB_SO)
 
@@ -53,7 +48,7 @@ $(LIB_SO): $(PIC_OBJ)
 # The .pc file is written at install time: it must name this PREFIX.
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)
-	install -m 644 include/kvm_arm.h $(DESTDIR)$(INCDIR)/
+	install -m 644 include/kvm_arm.h include/kvm.h $(DESTDIR)$(INCDIR)/
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libkvm_arm.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libkvm_arm.so
@@ -61,13 +56,21 @@ install: all
 	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    libkvm_arm.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libkvm_arm.pc
 
+# Every file install wrote (the tools' part: tools.mk's uninstall-tools).
+uninstall:
+	rm -f $(DESTDIR)$(INCDIR)/kvm_arm.h $(DESTDIR)$(INCDIR)/kvm.h \
+	    $(DESTDIR)$(LIBDIR)/libkvm_arm.a $(DESTDIR)$(LIBDIR)/libkvm_arm.so \
+	    $(DESTDIR)$(LIBDIR)/libkvm_arm.so.$(SOVER) \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/libkvm_arm.pc
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all install clean check demo
+.PHONY: all install uninstall clean check demo
 
 # Pieces with their own fragment: tests, the tool, benchmarks, fuzzing.
 include tests/tests.mk
 -include tools/tools.mk
 -include bench/bench.mk
 -include fuzz/fuzz.mk
+-include python/python.mk

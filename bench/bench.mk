@@ -17,3 +17,14 @@ bench: $(B)/bench/bench
 	$(B)/bench/bench $(BENCH_ARGS)
 
 .PHONY: bench
+
+# kvmarm elfcore against cp and gzip -dc (bench/elfcore.sh; a shell script,
+# apart from bench.c).  BENCH_ELFCORE_ROUNDS rounds, medians compared.
+BENCH_ELFCORE_ROUNDS ?= 5
+
+bench-elfcore: $(B)/kvmarm $(B)/tests/mkcore
+	sh bench/elfcore.sh $(B) $(BENCH_ELFCORE_ROUNDS)
+
+bench: bench-elfcore
+
+.PHONY: bench-elfcore

@@ -1,10 +1,13 @@
 /*
  * fuzz_core.c: libFuzzer target: arbitrary bytes as the core file.
  *
- * Open (no kernel ELF; a resolver for full cores), then use the handle the way a debugger does: reads
- * at kernbase, at the end of the PTE array and at addresses taken from the
- * input's last bytes, translations, the page walk, the message buffer and
- * the facts; then close.  Besides the sanitizers, the target checks the
+ * Open (no kernel ELF; a resolver for full cores), then use the handle the
+ * way a debugger does: reads at kernbase, at the end of the PTE array and
+ * at addresses taken from the input's last bytes, translations, the first
+ * pages of the walk, the message buffer and the facts; then close.  The
+ * work per input is bounded (a fixed number of reads, a capped walk), so
+ * that the fuzzer spends its time on new inputs rather than on walking
+ * the same 1 GiB of KVA again: that is where the parsers are.  Besides the sanitizers, the target checks the
  * API's promises: a failed open leaves a message naming the file, and a
  * read returns -1 with a reason or at most what was asked.
  */
@@ -19,6 +22,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct fuzz_file core;
+
+/* Pages of the walk per input: enough to cross table and entry kinds. */
+#define WALK_PAGES	4096
+/* Reads at addresses taken from the input. */
+#define INPUT_READS	8
 
 static uint32_t
 le32(const uint8_t *p)
@@ -48,7 +56,7 @@ walk_cb(struct kvm_page *p, void *arg)
 
 	if (p->kp_len != 4096 || p->kp_version != KVM_PAGE_VERSION)
 		abort();
-	return ++*n < (1u << 20);	/* a full 4 GiB KVA has 1M pages */
+	return ++*n < WALK_PAGES;
 }
 
 /*
@@ -98,12 +106,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	read_at(kd, info.kernbase, 4);
 	read_at(kd, info.kernbase + 4090, 8192);	/* across pages */
 	read_at(kd, info.kva_end - 4, 8);		/* off the end */
-	/* Addresses and lengths from the input's last 24 bytes. */
-	for (size_t i = 0; i + 8 <= 24 && i + 8 <= size; i += 8) {
+	/* Addresses and lengths from the input's last bytes. */
+	for (size_t i = 0; i + 8 <= 8 * INPUT_READS && i + 8 <= size; i += 8) {
 		const uint8_t *p = data + size - 8 - i;
 		read_at(kd, le32(p), le32(p + 4) % 12289);
 	}
 	kvm_walk_pages(kd, walk_cb, &pages);
+	/* Reads near the pages the walk found first (mapped, maybe dumped). */
+	kvm_arm_msgbuf_text(kd, &len, NULL, 0);
 	kvm_close(kd);
 	return 0;
 }

@@ -2,8 +2,9 @@
  * kvm_arm.h: read FreeBSD/arm kernel crash dumps on any host.
  *
  * The first half of this header is FreeBSD's libkvm API (kvm(3)) with the
- * same names, types and semantics, so code written for <kvm.h> compiles
- * against it unchanged.  The second half (kvm_arm_*) is what only this
+ * same names, types and semantics; <kvm.h> (installed beside it) brings it
+ * in with kvm_nlist, so code written for FreeBSD's <kvm.h> that uses these
+ * calls compiles unchanged.  The second half (kvm_arm_*) is what only this
  * library offers: translation details, the dump's facts and its message
  * buffer.
  */
@@ -45,8 +46,9 @@ typedef struct __kvm kvm_t;
 /*
  * Open a crash dump.  execfile is the kernel ELF (may be NULL: the byte
  * order then comes from the dump and kvm_nlist2 needs a resolver).  flags
- * is O_RDONLY or, as libkvm allows, O_RDWR: either way the dump is opened
- * read-only and kvm_write fails.  On failure NULL is
+ * is O_RDONLY or, as libkvm allows, O_RDWR, which opens an uncompressed
+ * core read-write for kvm_write (a compressed one is refused).  A FIFO,
+ * socket or device is refused before it is opened.  On failure NULL is
  * returned and errbuf (if not NULL) holds a one-line reason.
  */
 kvm_t *kvm_open2(const char *execfile, const char *corefile, int flags,
@@ -62,11 +64,15 @@ char *kvm_geterr(kvm_t *kd);
 /*
  * Read len bytes of kernel virtual memory.  Returns len, or fewer bytes when
  * the core is truncated, or -1 (reason in kvm_geterr) when any address in
- * the range does not translate.
+ * the range does not translate or buf is NULL.
  */
 ssize_t kvm_read2(kvm_t *kd, kvaddr_t kva, void *buf, size_t len);
 ssize_t kvm_read(kvm_t *kd, unsigned long kva, void *buf, size_t len);
-/* Always -1: a crash dump is read-only. */
+/*
+ * Write len bytes at kva into the core (opened O_RDWR): len, or -1 and
+ * nothing written when any page of the range does not translate.  -1 on a
+ * core opened O_RDONLY.
+ */
 ssize_t kvm_write(kvm_t *kd, unsigned long kva, const void *buf, size_t len);
 
 struct kvm_nlist {
@@ -169,10 +175,11 @@ struct kvm_arm_range {
 };
 
 struct kvm_arm_info {
-	const char *container;		/* "minidump" */
+	const char *container;		/* "minidump" or "ELF core" */
 	unsigned int version;		/* minidump version: 1 or 2 */
 	unsigned int layout_version;	/* 1 for a v2 header with dumpavailsize 0 */
-	unsigned int mmuformat;		/* the header's tag */
+	unsigned int mmuformat;		/* the header's tag (ELF core: the
+					   kernel's format, 0 when assumed) */
 	unsigned int mmuformat_used;	/* the PTE format decoding this dump */
 	const char *mmuformat_name;	/* "v4", "v6", "lpae" */
 	unsigned int arch;		/* __ARM_ARCH of the kernel, 0 if unknown */
@@ -204,6 +211,10 @@ struct kvm_arm_info {
 					   (compressed, when compression is
 					   not "none"; file_size is then the
 					   uncompressed size) */
+	const char *mmuformat_source;	/* where mmuformat comes from: "the dump
+					   header", or for an ELF core the
+					   kernel's .ARM.attributes, its LPAE
+					   root symbol, or "assumed: ..." */
 };
 
 /* Fill *info with the dump's facts.  Returns 0, or -1 on a NULL argument. */
@@ -218,6 +229,21 @@ int kvm_arm_info(kvm_t *kd, struct kvm_arm_info *info);
  * kvm_geterr when the section is empty or missing.
  */
 const void *kvm_arm_msgbuf(kvm_t *kd, size_t *len, size_t *section_len);
+
+/*
+ * The message buffer as text, oldest first, as dmesg(8) prints it: the ring
+ * put in order at its write position, the NULs of a ring that has not
+ * wrapped dropped (other bytes as they are: escaping is the caller's).  The
+ * position comes from the kernel's msgbufp when a kernel ELF is open, else
+ * from the struct msgbuf the minidump's section usually holds after the
+ * ring.  Returns the text (*len bytes, then a NUL; valid until the next
+ * call or kvm_close), or NULL (kvm_geterr).  why (whylen bytes, may be
+ * NULL) gets "" or a line naming the file that says why the text is less
+ * sure: msgbufp was unusable, or no struct told the position (text as
+ * stored).
+ */
+const char *kvm_arm_msgbuf_text(kvm_t *kd, size_t *len, char *why,
+    size_t whylen);
 
 /*
  * The 512-byte kerneldumpheader a file copied raw off the dump device

@@ -2,6 +2,7 @@
  * dumpheader.c: the 512-byte kerneldumpheader in front of a dump read raw
  * off the dump device.  Its integers are big-endian whatever the target.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "endian.h"
@@ -56,4 +57,67 @@ dumpheader_parse(const unsigned char *b, size_t len,
 		parity ^= load32(b + i, 1);
 	dh->parity_ok = parity == 0;
 	return 1;
+}
+
+/* Where a header's device block starts, from the end of a raw image. */
+static int
+read_header_at(const struct source *src, uint64_t off, unsigned char *b,
+    struct kvm_arm_dumpheader *dh)
+{
+	return source_read_raw(src, off, b, KDH_BYTES) == KDH_BYTES &&
+	    dumpheader_parse(b, KDH_BYTES, dh);
+}
+
+int
+dumpheader_find_trailing(const struct source *src,
+    struct kvm_arm_dumpheader *dh, uint64_t *payload, char *why,
+    size_t whylen)
+{
+	unsigned char last[KDH_BYTES], first[KDH_BYTES];
+	struct kvm_arm_dumpheader lead;
+	uint64_t size = src->stored_size;
+
+	/*
+	 * savecore reads the last sector of the device.  An image does not
+	 * say its sector size, but the header does (blocksize): try each
+	 * power of two from 512 to 64 KiB whose block holds a header that
+	 * names that size.
+	 */
+	for (uint32_t b = 512; b <= 65536; b <<= 1) {
+		uint64_t lasthd, back, firsthd;
+
+		if (size < 2 * (uint64_t)b || !read_header_at(src, size - b,
+		    last, dh) || (dh->blocksize != b && !(b == 512 &&
+		    (dh->blocksize < 512 || dh->blocksize > 65536 ||
+		    (dh->blocksize & (dh->blocksize - 1)) != 0))))
+			continue;
+		lasthd = size - b;
+		/* The leading copy: a block, the key, then the reserved extent. */
+		back = (dh->dumpextent ? dh->dumpextent : dh->dumplength) +
+		    dh->dumpkeysize + b;
+		if (back > lasthd || dh->dumplength > back - b) {
+			snprintf(why, whylen, "the dump header in the last %u "
+			    "bytes says %llu bytes of dump precede it, more "
+			    "than the file holds", b,
+			    (unsigned long long)(back - b));
+			return -1;
+		}
+		firsthd = lasthd - back;
+		/* A cleared dump has its trailing magic overwritten. */
+		if (!read_header_at(src, firsthd, first, &lead) ||
+		    (strcmp(dh->magic, "Cleared Kernel Dump") == 0 ?
+		    memcmp(first + 20, last + 20, KDH_BYTES - 20) :
+		    memcmp(first, last, KDH_BYTES)) != 0) {
+			snprintf(why, whylen, "the dump header at offset %llu "
+			    "(the last block) and the one it places at offset "
+			    "%llu disagree (savecore refuses such a dump)",
+			    (unsigned long long)lasthd,
+			    (unsigned long long)firsthd);
+			return -1;
+		}
+		*dh = lead;
+		*payload = firsthd + b;
+		return 1;
+	}
+	return 0;
 }

@@ -40,6 +40,9 @@ struct elfcore {
 	uint64_t kernvirt, kernphys;
 	const struct pt_desc *desc;
 	uint64_t root;		/* physical address of the first level */
+	unsigned int detected;	/* the kernel's format (KVM_ARM_MMU_*), 0 if
+				   it was assumed */
+	const char *detected_by;	/* how it was told */
 	uint64_t pages, pages_present, expected_size;
 };
 
@@ -206,6 +209,36 @@ elfcore_set_format(kvm_t *kd, unsigned int mmuformat)
 	return find_root(kd, kd->ec, pt_desc_for(mmuformat));
 }
 
+/*
+ * The kernel's page-table format: LPAE kernels name their root
+ * differently; otherwise the kernel ELF's Tag_CPU_arch tells ARMv4/v5
+ * (pmap-v4) from ARMv6 and later.  A kernel without the attribute (or
+ * reached only through a resolver) is assumed v6/v7, and info says so.
+ */
+static unsigned int
+kernel_format(kvm_t *kd, struct elfcore *ec)
+{
+	kvaddr_t lpae_root;
+	int arch;
+
+	if (kvm_symbol(kd, pt_desc_lpae.root_symbol, &lpae_root) == 0) {
+		ec->detected = KVM_ARM_MMU_LPAE;
+		ec->detected_by = "the kernel's kernel_lpae_l1pa symbol";
+		return ec->detected;
+	}
+	arch = kd->symtab != NULL ? symtab_cpu_arch(kd->symtab) : -1;
+	if (arch >= 1) {
+		/* 1 v4, 2 v4T, 3 v5T, 4 v5TE, 5 v5TEJ; 6 v6 and on. */
+		ec->detected = arch <= 5 ? KVM_ARM_MMU_V4 : KVM_ARM_MMU_V6;
+		ec->detected_by = "the kernel's .ARM.attributes (Tag_CPU_arch)";
+		return ec->detected;
+	}
+	ec->detected = KVM_ARM_MMU_UNKNOWN;
+	ec->detected_by = "assumed: the kernel has no .ARM.attributes "
+	    "Tag_CPU_arch";
+	return KVM_ARM_MMU_V6;
+}
+
 static int
 elfcore_open(kvm_t *kd)
 {
@@ -256,10 +289,7 @@ elfcore_open(kvm_t *kd)
 			return -1;
 		}
 	}
-	/* LPAE kernels name their root differently; all others are v6 then. */
-	kvaddr_t lpae_root;
-	if (find_root(kd, ec, kvm_symbol(kd, pt_desc_lpae.root_symbol,
-	    &lpae_root) == 0 ? &pt_desc_lpae : &pt_desc_v6) != 0)
+	if (find_root(kd, ec, pt_desc_for(kernel_format(kd, ec))) != 0)
 		return -1;
 	if (kvm_symbol(kd, "kernbase", &kernbase) != 0 || kernbase > ec->kernvirt)
 		kernbase = ec->kernvirt;
@@ -284,7 +314,9 @@ elfcore_info(const kvm_t *kd, struct kvm_arm_info *in)
 {
 	const struct elfcore *ec = kd->ec;
 
-	in->mmuformat = 0;	/* an ELF core carries no tag */
+	/* No tag in an ELF core: the kernel's format, 0 when assumed. */
+	in->mmuformat = ec->detected;
+	in->mmuformat_source = ec->detected_by;
 	in->pages_dumped = ec->pages;
 	in->pages_present = ec->pages_present;
 	in->ranges = ec->pub;
@@ -295,7 +327,7 @@ elfcore_info(const kvm_t *kd, struct kvm_arm_info *in)
 
 const struct container container_elfcore = {
 	.name = "ELF core",
-	.outside = "outside the kernel's address space (",
+	.outside = "outside the kernel's address space (KVA",
 	.open = elfcore_open,
 	.close = elfcore_close,
 	.translate = elfcore_translate,

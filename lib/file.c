@@ -16,20 +16,43 @@ map_whole(struct file *f)
 {
 	f->map = NULL;
 	if ((uint64_t)(size_t)f->size == f->size && f->size > 0) {
-		void *m = mmap(NULL, (size_t)f->size, PROT_READ, MAP_PRIVATE,
-		    f->fd, 0);
+		/* Shared when writable, so that kvm_write's bytes read back. */
+		void *m = mmap(NULL, (size_t)f->size, PROT_READ,
+		    f->writable ? MAP_SHARED : MAP_PRIVATE, f->fd, 0);
 		if (m != MAP_FAILED)
 			f->map = m;
 	}
 }
 
+const char *
+file_not_regular(unsigned int mode)
+{
+	mode_t m = (mode_t)mode;
+
+	if (S_ISREG(m))
+		return NULL;
+	return S_ISDIR(m) ? "is a directory" :
+	    S_ISFIFO(m) ? "not a regular file (a FIFO)" :
+	    S_ISSOCK(m) ? "not a regular file (a socket)" :
+	    S_ISCHR(m) ? "not a regular file (a character device)" :
+	    S_ISBLK(m) ? "not a regular file (a block device)" :
+	    "not a regular file";
+}
+
 int
-file_open(struct file *f, const char *path, char *err, size_t errlen)
+file_open(struct file *f, const char *path, int writable, char *err,
+    size_t errlen)
 {
 	struct stat st;
+	const char *why;
 
 	memset(f, 0, sizeof(*f));
-	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading would wait for a writer
+	 * forever; opened this way it is refused below like any non-file.
+	 */
+	f->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC |
+	    O_NONBLOCK | O_NOCTTY);
 	if (f->fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -38,16 +61,14 @@ file_open(struct file *f, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory", path);
+	/* A device or pipe has no trustworthy size: refuse it plainly. */
+	if ((why = file_not_regular((unsigned int)st.st_mode)) != NULL ||
+	    st.st_size <= 0) {
+		snprintf(err, errlen, "%s: %s", path, why ? why : "empty file");
 		goto fail;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
-		/* A device or pipe has no trustworthy size: refuse it plainly. */
-		snprintf(err, errlen, "%s: %s", path, S_ISREG(st.st_mode) ?
-		    "empty file" : "not a regular file");
-		goto fail;
-	}
+	(void)fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) & ~O_NONBLOCK);
+	f->writable = writable;
 	f->size = (uint64_t)st.st_size;
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
@@ -59,6 +80,25 @@ fail:
 	close(f->fd);
 	f->fd = -1;
 	return -1;
+}
+
+int
+file_write(const struct file *f, uint64_t off, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	if (!f->writable || off > f->size || len > f->size - off)
+		return -1;
+	while (done < len) {
+		ssize_t n = pwrite(f->fd, (const char *)buf + done, len - done,
+		    (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
 }
 
 void

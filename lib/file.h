@@ -16,6 +16,7 @@
 
 struct file {
 	int fd;				/* -1 when closed */
+	int writable;			/* opened read-write, mapped shared */
 	const unsigned char *map;	/* the whole file, or NULL: pread */
 	uint64_t size;
 	dev_t dev;			/* identity, for caches keyed by it */
@@ -24,10 +25,20 @@ struct file {
 };
 
 /*
- * Open path, which must be a non-empty regular file.  Returns 0, or -1
- * with a one-line reason naming path in err.
+ * Open path, which must be a non-empty regular file, read-only or (when
+ * writable) read-write.  Returns 0, or -1 with a one-line reason naming
+ * path in err.
  */
-int file_open(struct file *f, const char *path, char *err, size_t errlen);
+int file_open(struct file *f, const char *path, int writable, char *err,
+    size_t errlen);
+/*
+ * Why a file of this st_mode cannot be a dump ("is a directory", "not a
+ * regular file (a FIFO)", ...), or NULL for a regular file.
+ */
+const char *file_not_regular(unsigned int mode);
+/* Write len bytes at off (a writable file): 0, or -1. */
+int file_write(const struct file *f, uint64_t off, const void *buf,
+    size_t len);
 /* Take over fd (a file of size bytes) and map it when possible. */
 void file_adopt(struct file *f, int fd, uint64_t size);
 void file_close(struct file *f);

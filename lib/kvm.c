@@ -147,6 +147,11 @@ read_pages(kvm_t *kd, kvaddr_t kva, unsigned char *out, size_t len)
 	const struct pagetab *pt = &kd->pt;
 	size_t done = 0;
 
+	if (out == NULL && len > 0) {
+		kvm_err(kd, "kvm_read2: NULL buffer for %zu bytes at 0x%llx",
+		    len, (unsigned long long)kva);
+		return -1;
+	}
 	while (done < len) {
 		kvaddr_t va = kva + done;
 		size_t in_page = (size_t)(va & KVM_PAGE_MASK);
@@ -196,7 +201,7 @@ kvm_read2(kvm_t *kd, kvaddr_t kva, void *buf, size_t len)
 
 	/* fast_n is 0 unless the KVA-shaped map (kvmap) exists. */
 	if (idx >= pt->fast_n || len > KVM_PAGE_SIZE - (rel & KVM_PAGE_MASK) ||
-	    !pagetab_fast(pt, idx))
+	    !pagetab_fast(pt, idx) || buf == NULL)
 		return read_pages(kd, kva, buf, len);
 	/* Constant sizes: the compiler makes these one load each. */
 	if (len == 4)
@@ -214,13 +219,58 @@ kvm_read(kvm_t *kd, unsigned long kva, void *buf, size_t len)
 	return kvm_read2(kd, kva, buf, len);
 }
 
+/*
+ * Write through the translation into the core, as libkvm does for a dump
+ * opened O_RDWR (kgdb -w).  Every page of the range is translated and
+ * checked first, so a write that cannot finish writes nothing.
+ */
 ssize_t
 kvm_write(kvm_t *kd, unsigned long kva, const void *buf, size_t len)
 {
-	(void)kva, (void)buf, (void)len;
-	kvm_err(kd, "kvm_write not implemented for dead kernels: %s is "
-	    "read-only", kd->corefile);
-	return -1;
+	if (!kd->src.writable) {
+		kvm_err(kd, "kvm_write not implemented for dead kernels: %s "
+		    "was opened read-only (O_RDWR writes into it)",
+		    kd->corefile);
+		return -1;
+	}
+	if (buf == NULL && len > 0) {
+		kvm_err(kd, "kvm_write: NULL buffer for %zu bytes at 0x%lx",
+		    len, kva);
+		return -1;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t done = 0; done < len;) {
+			kvaddr_t va = (kvaddr_t)kva + done;
+			size_t in_page = KVM_PAGE_SIZE -
+			    (size_t)(va & KVM_PAGE_MASK);
+			size_t n = len - done < in_page ? len - done : in_page;
+			struct xlat x;
+
+			if (translate(kd, va, &x) != 0)
+				return -1;
+			if (x.off < 0) {
+				not_dumped(kd, va, &x);
+				return -1;
+			}
+			if (n > x.contig)
+				n = (size_t)x.contig;
+			if ((uint64_t)x.off + n > kd->src.size) {
+				kvm_err(kd, "%s: truncated: 0x%llx is past "
+				    "the end of the file", kd->corefile,
+				    (unsigned long long)va);
+				return -1;
+			}
+			if (pass == 1 && source_write(&kd->src,
+			    (uint64_t)x.off, (const unsigned char *)buf + done,
+			    n) != 0) {
+				kvm_err(kd, "%s: write error at 0x%llx",
+				    kd->corefile, (unsigned long long)va);
+				return -1;
+			}
+			done += n;
+		}
+	}
+	return (ssize_t)len;
 }
 
 int

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kvm_private.h"
 
@@ -69,6 +70,90 @@ other_compression(kvm_t *kd, const unsigned char *b, size_t n)
 }
 
 /*
+ * After a dump-device header (kd->dh): refuse what is no memory dump, and
+ * make the payload at payload_off (dumplength bytes, uncompressed) the
+ * core.  0, or -1 and the error.
+ */
+static int
+use_dumpheader(kvm_t *kd, uint64_t payload_off)
+{
+	kd->has_dumpheader = 1;
+	if (strcmp(kd->dh.magic, "FreeBSD Text Dump") == 0) {
+		kvm_err(kd, "%s: a textdump (tar of ddb output), not a "
+		    "memory dump", kd->corefile);
+		return -1;
+	}
+	if (kd->dh.dumpkeysize != 0) {
+		kvm_err(kd, "%s: an encrypted dump (%u-byte key); "
+		    "savecore decrypts it with the key", kd->corefile,
+		    kd->dh.dumpkeysize);
+		return -1;
+	}
+	source_set_payload(&kd->src, payload_off, kd->dh.dumplength);
+	if (kd->dh.compression > 2) {
+		kvm_err(kd, "%s: the dump is compressed with unknown "
+		    "method %u", kd->corefile, kd->dh.compression);
+		return -1;
+	}
+	if (kd->dh.compression != 0 && uncompress(kd, kd->dh.compression) != 0)
+		return -1;
+	return 0;
+}
+
+/* The file starts as something we read: no need to look at its end. */
+static int
+known_magic(const unsigned char *b, size_t n)
+{
+	return (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) ||
+	    (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0) ||
+	    (n >= 8 && memcmp(b, "minidump", 8) == 0) ||
+	    (n >= 4 && memcmp(b, "\177ELF", 4) == 0);
+}
+
+/*
+ * The minidump magic is 24 bytes, NUL-padded, and every FreeBSD
+ * architecture writes the same "minidump FreeBSD/" prefix: only all 24
+ * bytes say 32-bit arm ("minidump FreeBSD/arm64" is not an arm dump).
+ */
+static const char arm_magic[24] = "minidump FreeBSD/arm";
+
+/* The other architectures' minidumps (their name after the slash). */
+static const char *const other_arches[] = {
+	"arm64", "amd64", "i386", "mips", "powerpc64", "powerpc", "riscv",
+};
+
+static int
+identify_minidump(kvm_t *kd, const unsigned char *b, size_t n)
+{
+	static const char prefix[] = "minidump FreeBSD/";
+	const size_t plen = sizeof(prefix) - 1;
+
+	if (n >= sizeof(arm_magic) &&
+	    memcmp(b, arm_magic, sizeof(arm_magic)) == 0) {
+		kd->ct = &container_minidump;
+		return 0;
+	}
+	if (n > plen && memcmp(b, prefix, plen) == 0) {
+		for (size_t i = 0; i < sizeof(other_arches) /
+		    sizeof(other_arches[0]); i++) {
+			size_t k = strlen(other_arches[i]);
+			/* powerpc64's magic is longer than 24 bytes. */
+			if (n >= plen + k + 1 &&
+			    memcmp(b + plen, other_arches[i], k) == 0 &&
+			    (b[plen + k] == '\0' || plen + k >= 24)) {
+				kvm_err(kd, "%s: a FreeBSD/%s minidump: "
+				    "libkvm_arm reads 32-bit arm dumps only",
+				    kd->corefile, other_arches[i]);
+				return -1;
+			}
+		}
+	}
+	kvm_err(kd, "%s: not a FreeBSD/arm minidump (bad magic)",
+	    kd->corefile);
+	return -1;
+}
+
+/*
  * What the file is: step over a dump-device header and compression, then
  * pick the container (a minidump or a full ELF core), or say as precisely
  * as we can what the file is instead.
@@ -78,30 +163,24 @@ identify_core(kvm_t *kd)
 {
 	unsigned char b[512];
 	int64_t n = source_read(&kd->src, 0, b, sizeof(b));
+	uint64_t payload;
+	char why[256];
+	int found;
 
 	if (n >= 0 && dumpheader_parse(b, (size_t)n, &kd->dh)) {
-		kd->has_dumpheader = 1;
-		if (strcmp(kd->dh.magic, "FreeBSD Text Dump") == 0) {
-			kvm_err(kd, "%s: a textdump (tar of ddb output), not a "
-			    "memory dump", kd->corefile);
-			return -1;
-		}
-		if (kd->dh.dumpkeysize != 0) {
-			kvm_err(kd, "%s: an encrypted dump (%u-byte key); "
-			    "savecore decrypts it with the key", kd->corefile,
-			    kd->dh.dumpkeysize);
-			return -1;
-		}
 		/* The kernel pads the header to a block of the dump device. */
-		source_set_payload(&kd->src, payload_start(&kd->dh),
-		    kd->dh.dumplength);
-		if (kd->dh.compression > 2) {
-			kvm_err(kd, "%s: the dump is compressed with unknown "
-			    "method %u", kd->corefile, kd->dh.compression);
+		if (use_dumpheader(kd, payload_start(&kd->dh)) != 0)
+			return -1;
+		n = source_read(&kd->src, 0, b, sizeof(b));
+	} else if (n >= 0 && !known_magic(b, (size_t)n) &&
+	    (found = dumpheader_find_trailing(&kd->src, &kd->dh, &payload,
+	    why, sizeof(why))) != 0) {
+		/* A whole dump partition: junk, then the dump savecore finds. */
+		if (found < 0) {
+			kvm_err(kd, "%s: %s", kd->corefile, why);
 			return -1;
 		}
-		if (kd->dh.compression != 0 &&
-		    uncompress(kd, kd->dh.compression) != 0)
+		if (use_dumpheader(kd, payload) != 0)
 			return -1;
 		n = source_read(&kd->src, 0, b, sizeof(b));
 	} else if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
@@ -117,10 +196,8 @@ identify_core(kvm_t *kd)
 		kvm_err(kd, "%s: read error", kd->corefile);
 		return -1;
 	}
-	if (n >= 8 && memcmp(b, "minidump", 8) == 0) {
-		kd->ct = &container_minidump;
-		return 0;
-	}
+	if (n >= 8 && memcmp(b, "minidump", 8) == 0)
+		return identify_minidump(kd, b, (size_t)n);
 	/* e_type is ET_CORE (4) in either byte order. */
 	if (n >= 18 && memcmp(b, "\177ELF", 4) == 0 && (b[16] | b[17]) == 4 &&
 	    (b[16] == 0 || b[17] == 0)) {
@@ -139,6 +216,25 @@ identify_core(kvm_t *kd)
 	else if (!other_compression(kd, b, (size_t)n))
 		kvm_err(kd, "%s: not a FreeBSD/arm crash dump (unknown magic)",
 		    kd->corefile);
+	return -1;
+}
+
+/*
+ * A kernel or core that is a FIFO, socket or device would make open() or
+ * the first read wait forever (or read a terminal): refuse it by its
+ * st_mode before any blocking open.  A missing file is left to open(),
+ * whose error says so.  0, or -1 with the reason.
+ */
+static int
+refuse_non_file(kvm_t *kd, const char *path)
+{
+	struct stat st;
+	const char *why;
+
+	if (stat(path, &st) != 0 ||
+	    (why = file_not_regular((unsigned int)st.st_mode)) == NULL)
+		return 0;
+	kvm_err(kd, "%s: %s", path, why);
 	return -1;
 }
 
@@ -169,8 +265,8 @@ open_common(const char *execfile, const char *corefile, int flags,
 		goto fail;
 	}
 	/*
-	 * As libkvm: O_RDONLY or O_RDWR (kgdb asks for it); the core is opened
-	 * read-only either way and kvm_write refuses.  O_WRONLY makes no sense.
+	 * As libkvm: O_RDONLY, or O_RDWR (kgdb -w), which opens the core
+	 * read-write for kvm_write.  O_WRONLY makes no sense.
 	 */
 	if ((flags & O_ACCMODE) == O_WRONLY) {
 		kvm_err(kd, "%s: crash dumps cannot be opened write-only "
@@ -181,6 +277,9 @@ open_common(const char *execfile, const char *corefile, int flags,
 		kvm_err(kd, "bad flags arg 0x%x", (unsigned)flags);
 		goto fail;
 	}
+	if ((execfile != NULL && refuse_non_file(kd, execfile) != 0) ||
+	    refuse_non_file(kd, corefile) != 0)
+		goto fail;
 	if (execfile != NULL) {
 		kd->symtab = symtab_open(execfile, &kd->big_endian, why,
 		    sizeof(why));
@@ -190,11 +289,20 @@ open_common(const char *execfile, const char *corefile, int flags,
 		}
 		kd->byte_order_source = "kernel ELF";
 	}
-	if (source_open(&kd->src, corefile, why, sizeof(why)) != 0) {
+	if (source_open_mode(&kd->src, corefile, (flags & O_ACCMODE) == O_RDWR,
+	    why, sizeof(why)) != 0) {
 		kvm_err(kd, "%s", why);
 		goto fail;
 	}
-	if (identify_core(kd) != 0 || kd->ct->open(kd) != 0)
+	if (identify_core(kd) != 0)
+		goto fail;
+	if (kd->src.writable && strcmp(kd->src.compression, "none") != 0) {
+		kvm_err(kd, "%s: a %s-compressed core cannot be opened O_RDWR "
+		    "(kvm_write cannot patch a compressed stream): decompress "
+		    "it first", corefile, kd->src.compression);
+		goto fail;
+	}
+	if (kd->ct->open(kd) != 0)
 		goto fail;
 	kd->errbuf[0] = '\0';
 	return kd;
@@ -238,7 +346,9 @@ kvm_close(kvm_t *kd)
 	if (kd->ct != NULL)
 		kd->ct->close(kd);
 	source_close(&kd->src);
+	unwinder_free(kd->unwinder);	/* before the ELF it reads */
 	symtab_close(kd->symtab);
+	free(kd->msgbuf_text);
 	free(kd->corefile);
 	free(kd);
 	return 0;

@@ -23,6 +23,7 @@
 
 struct symtab;
 struct elfcore;
+struct unwinder;
 
 /* Why a VA did not translate: raw facts, made into a message on demand. */
 struct xlat_fail {
@@ -111,10 +112,12 @@ struct __kvm {
 	unsigned char *msgbuf_copy;	/* when the file is not mapped */
 	const unsigned char *msgbuf;
 	size_t msgbuf_len, msgbuf_section_len;
+	char *msgbuf_text;		/* kvm_arm_msgbuf_text's last answer */
 	struct elfcore *ec;		/* ELF core container */
 
 	struct symtab *symtab;
 	int (*resolver)(const char *, kvaddr_t *);
+	struct unwinder *unwinder;	/* unwind.c: made on first use */
 };
 
 /* Format a one-line error into kd->errbuf (and stderr under kvm_open). */
@@ -128,14 +131,47 @@ int kvm_symbol(kvm_t *kd, const char *name, kvaddr_t *value);
 int dumpheader_parse(const unsigned char *buf, size_t len,
     struct kvm_arm_dumpheader *dh);
 
+/*
+ * A raw image of a whole dump partition, found as savecore finds it: by
+ * the header in the device's last block and its leading copy.  1 with the
+ * leading header and the payload's file offset; 0 when the file does not
+ * end in a header; -1 with why when the two disagree.
+ */
+int dumpheader_find_trailing(const struct source *src,
+    struct kvm_arm_dumpheader *dh, uint64_t *payload, char *why,
+    size_t whylen);
+
+/*
+ * arm_attributes.c: Tag_CPU_arch of an .ARM.attributes section (0 pre-v4,
+ * 1 v4, 2 v4T, 3 v5T, 4 v5TE, 5 v5TEJ, 6 v6, ... 10 v7), or -1 if absent.
+ */
+int arm_attributes_cpu_arch(const unsigned char *p, size_t n, int big_endian);
+
 /* symtab.c: the kernel ELF. */
 struct symtab *symtab_open(const char *path, int *big_endian, char *err,
     size_t errlen);
 void symtab_close(struct symtab *st);
+/* The kernel's Tag_CPU_arch (.ARM.attributes), or -1 when it has none. */
+int symtab_cpu_arch(const struct symtab *st);
 /* Why a kernel has no symbols (stripped), or NULL when it has them. */
 const char *symtab_missing(const struct symtab *st);
 /* 1 and the symbol's value and type when found, 0 when not. */
 int symtab_lookup(const struct symtab *st, const char *name, kvaddr_t *value,
     unsigned char *type);
+/*
+ * The function, object or label addr falls in (mapping, section and file
+ * symbols left out; a sized symbol ends at its size): 1 and its name,
+ * start and size (0: unknown), or 0.  The index is built on the first call.
+ */
+int symtab_symbolize(struct symtab *st, kvaddr_t addr, const char **name,
+    kvaddr_t *value, kvaddr_t *size);
+/* len bytes of the kernel ELF's image at va (raw, target order): 1 or 0. */
+int symtab_read(const struct symtab *st, kvaddr_t va, void *buf, size_t len);
+/* The kernel ELF's libelf handle (DWARF readers open libdw on it). */
+struct Elf;
+struct Elf *symtab_elf(const struct symtab *st);
+
+/* unwind.c: the unwinder's tables, freed by kvm_close. */
+void unwinder_free(struct unwinder *u);
 
 #endif

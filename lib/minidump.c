@@ -15,7 +15,9 @@
 #include "endian.h"
 #include "kvm_private.h"
 
-#define MD_MAGIC	"minidump FreeBSD/arm"
+/* 24 bytes, NUL-padded: "minidump FreeBSD/arm64" must not match. */
+#define MD_MAGIC	"minidump FreeBSD/arm\0\0\0"
+#define MD_MAGIC_BYTES	24
 #define MD_HDR_BYTES	56
 
 static uint64_t
@@ -101,7 +103,7 @@ parse_header(kvm_t *kd, struct minidump *md)
 	int be;
 
 	if (source_read(&kd->src, 0, h, sizeof(h)) != (int64_t)sizeof(h) ||
-	    memcmp(h, MD_MAGIC, sizeof(MD_MAGIC) - 1) != 0) {
+	    memcmp(h, MD_MAGIC, MD_MAGIC_BYTES) != 0) {
 		kvm_err(kd, "%s: not a FreeBSD/arm minidump (bad magic)",
 		    kd->corefile);
 		return -1;
@@ -454,6 +456,8 @@ minidump_info(const kvm_t *kd, struct kvm_arm_info *in)
 	in->version = md->version;
 	in->layout_version = md->layout_version;
 	in->mmuformat = md->mmuformat;
+	in->mmuformat_source = md->mmuformat ? "the dump header" :
+	    "assumed: the dump header says 0 (unknown)";
 	in->arch = md->arch;
 	in->msgbuf_size = md->msgbufsize;
 	in->bitmap_bits = kd->pm.nbits;

@@ -64,10 +64,18 @@ set_window(struct source *src, const struct file *f, uint64_t base,
 int
 source_open(struct source *src, const char *path, char *err, size_t errlen)
 {
+	return source_open_mode(src, path, 0, err, errlen);
+}
+
+int
+source_open_mode(struct source *src, const char *path, int writable,
+    char *err, size_t errlen)
+{
 	memset(src, 0, sizeof(*src));
 	src->plain.fd = -1;
-	if (file_open(&src->core, path, err, errlen) != 0)
+	if (file_open(&src->core, path, writable, err, errlen) != 0)
 		return -1;
+	src->writable = writable;
 	src->ops = &plain_ops;
 	src->compression = plain_ops.compression;
 	src->stored_size = src->core.size;
@@ -95,6 +103,25 @@ source_set_payload(struct source *src, uint64_t base, uint64_t size)
 	src->raw_base = src->report_base = base;
 	src->stored_size = size;
 	set_window(src, &src->core, base, size);
+}
+
+int
+source_write(const struct source *src, uint64_t off, const void *buf,
+    size_t len)
+{
+	if (src->ops != &plain_ops || off > src->size || len > src->size - off)
+		return -1;
+	return file_write(&src->core, src->raw_base + off, buf, len);
+}
+
+int64_t
+source_read_raw(const struct source *src, uint64_t off, void *buf, size_t len)
+{
+	if (off >= src->stored_size)
+		return 0;
+	if (len > src->stored_size - off)
+		len = (size_t)(src->stored_size - off);
+	return file_read(&src->core, src->raw_base + off, buf, len);
 }
 
 int
@@ -150,7 +177,9 @@ source_map_fixed(const struct source *src, void *addr, uint64_t off,
 	if (!source_mappable(src, off) || off > src->size ||
 	    len > src->size - off)
 		return -1;
-	m = mmap(addr, (size_t)len, PROT_READ, MAP_PRIVATE | MAP_FIXED,
-	    src->bytes->fd, (off_t)(src->base + off));
+	/* Shared as the file's own map is, so kvm_write's bytes show. */
+	m = mmap(addr, (size_t)len, PROT_READ, (src->bytes->writable ?
+	    MAP_SHARED : MAP_PRIVATE) | MAP_FIXED, src->bytes->fd,
+	    (off_t)(src->base + off));
 	return m == addr ? 0 : -1;
 }

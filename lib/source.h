@@ -46,6 +46,7 @@ struct source {
 	uint64_t stored_size;		/* bytes of payload as stored */
 	const char *compression;	/* ops->compression */
 	int cut;			/* the compressed stream ends early */
+	int writable;			/* opened O_RDWR (kvm_write) */
 	uint64_t report_base;		/* added to a payload offset to give a
 					   file offset: raw_base, or 0 when
 					   the payload is compressed */
@@ -53,6 +54,18 @@ struct source {
 
 /* Returns 0, or -1 with a one-line reason (naming path) in err. */
 int source_open(struct source *src, const char *path, char *err, size_t errlen);
+/* The same, read-write when writable (the file is then mapped shared). */
+int source_open_mode(struct source *src, const char *path, int writable,
+    char *err, size_t errlen);
+/* Write len payload bytes at off (uncompressed, writable): 0, or -1. */
+int source_write(const struct source *src, uint64_t off, const void *buf,
+    size_t len);
+/*
+ * Copy up to len bytes of the payload as stored (compressed or not) from
+ * off: bytes copied, or -1.
+ */
+int64_t source_read_raw(const struct source *src, uint64_t off, void *buf,
+    size_t len);
 void source_close(struct source *src);
 /* Narrow the payload to [base, base + size) of the file (clamped to it). */
 void source_set_payload(struct source *src, uint64_t base, uint64_t size);

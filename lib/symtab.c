@@ -1,6 +1,8 @@
 /*
  * symtab.c: the kernel ELF: byte order, machine check, and its symbol
- * table indexed once in a hash table so each kvm_nlist2 name costs O(1).
+ * table indexed once in a hash table so each kvm_nlist2 name costs O(1);
+ * for address-to-symbol lookups, the same symbols sorted by address (built
+ * on the first lookup, then a binary search each).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,11 +15,22 @@
 
 #include "kvm_private.h"
 
+#ifndef SHT_ARM_ATTRIBUTES
+#define SHT_ARM_ATTRIBUTES	0x70000003
+#endif
+
 struct sym {
 	const char *name;	/* points into libelf's string table */
 	uint32_t hash;
 	unsigned char type;
 	kvaddr_t value;
+};
+
+/* A symbol an address can fall in, for symtab_symbolize. */
+struct addrsym {
+	kvaddr_t value, size;	/* size 0: up to the next symbol */
+	const char *name;
+	unsigned rank;		/* which of several at one address wins */
 };
 
 struct symtab {
@@ -26,6 +39,11 @@ struct symtab {
 	struct sym *slots;	/* open addressing; name NULL = empty */
 	size_t mask;
 	char missing[512];	/* why there are no symbols, or "" */
+	size_t symndx;		/* the symbol table's section, or 0 */
+	size_t strndx;		/* its string table's */
+	struct addrsym *byaddr;	/* sorted by value, one per address */
+	size_t nbyaddr;
+	int byaddr_built;
 };
 
 static uint32_t
@@ -212,6 +230,10 @@ symtab_open(const char *path, int *big_endian, char *err, size_t errlen)
 		    "(a stripped kernel? try its kernel.debug)", path);
 	else if (index_symbols(st, symscn, &symsh, path, err, errlen) != 0)
 		goto fail;
+	if (symscn != NULL) {
+		st->symndx = elf_ndxscn(symscn);
+		st->strndx = symsh.sh_link;
+	}
 	return st;
 fail:
 	symtab_close(st);
@@ -228,13 +250,69 @@ symtab_close(struct symtab *st)
 	if (st->fd >= 0)
 		close(st->fd);
 	free(st->slots);
+	free(st->byaddr);
 	free(st);
+}
+
+int
+symtab_cpu_arch(const struct symtab *st)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	char *ident = elf_getident(st->elf, NULL);
+
+	while (ident != NULL && (scn = elf_nextscn(st->elf, scn)) != NULL) {
+		Elf_Data *d;
+
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != SHT_ARM_ATTRIBUTES ||
+		    (d = elf_rawdata(scn, NULL)) == NULL || d->d_buf == NULL)
+			continue;
+		return arm_attributes_cpu_arch(d->d_buf, d->d_size,
+		    ident[EI_DATA] == ELFDATA2MSB);
+	}
+	return -1;
 }
 
 const char *
 symtab_missing(const struct symtab *st)
 {
 	return st->missing[0] != '\0' ? st->missing : NULL;
+}
+
+/*
+ * Bytes of the kernel ELF's loaded image at va (PROGBITS sections that
+ * occupy memory): what a variable held when the kernel was linked, for
+ * read-only data a dump may lack.  1 when all len bytes were found.
+ */
+int
+symtab_read(const struct symtab *st, kvaddr_t va, void *buf, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(st->elf, scn)) != NULL) {
+		Elf_Data *d;
+
+		if (gelf_getshdr(scn, &sh) == NULL ||
+		    sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_ALLOC) ||
+		    va < sh.sh_addr || va - sh.sh_addr > sh.sh_size ||
+		    len > sh.sh_size - (va - sh.sh_addr))
+			continue;
+		/* Raw bytes: the caller decodes them in the target's order. */
+		d = elf_rawdata(scn, NULL);
+		if (d == NULL || d->d_buf == NULL ||
+		    d->d_size < (va - sh.sh_addr) + len)
+			return 0;
+		memcpy(buf, (const char *)d->d_buf + (va - sh.sh_addr), len);
+		return 1;
+	}
+	return 0;
+}
+
+Elf *
+symtab_elf(const struct symtab *st)
+{
+	return st->elf;
 }
 
 int
@@ -256,4 +334,126 @@ symtab_lookup(const struct symtab *st, const char *name, kvaddr_t *value,
 		}
 	}
 	return 0;
+}
+
+/*
+ * ARM mapping symbols ($a, $d, $t, and $a.N...) mark where code and data
+ * start inside a function or object; they name nothing.
+ */
+static int
+is_mapping_symbol(const char *name)
+{
+	return name[0] == '$' && (name[1] == 'a' || name[1] == 'd' ||
+	    name[1] == 't' || name[1] == 'x') &&
+	    (name[2] == '\0' || name[2] == '.');
+}
+
+/*
+ * Of several symbols at one address the one a reader expects: a function
+ * or object over a bare label, a global over a weak over a local, a sized
+ * one over one without size.
+ */
+static unsigned
+addr_rank(const GElf_Sym *s)
+{
+	unsigned r = 0;
+	int type = GELF_ST_TYPE(s->st_info), bind = GELF_ST_BIND(s->st_info);
+
+	if (type == STT_FUNC || type == STT_OBJECT)
+		r += 4;
+	if (bind == STB_GLOBAL)
+		r += 2;
+	else if (bind == STB_WEAK)
+		r += 1;
+	return r * 2 + (s->st_size != 0);
+}
+
+static int
+addrsym_cmp(const void *a, const void *b)
+{
+	const struct addrsym *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	if (x->rank != y->rank)		/* the best first */
+		return x->rank > y->rank ? -1 : 1;
+	return strcmp(x->name, y->name);	/* the same order on every host */
+}
+
+/* The address index: functions, objects and labels in allocated sections. */
+static void
+build_byaddr(struct symtab *st)
+{
+	Elf_Scn *scn = st->symndx != 0 ? elf_getscn(st->elf, st->symndx) : NULL;
+	Elf_Data *data = scn != NULL ? elf_getdata(scn, NULL) : NULL;
+	size_t symsize = gelf_fsize(st->elf, ELF_T_SYM, 1, EV_CURRENT);
+	size_t n, out = 0;
+
+	st->byaddr_built = 1;
+	if (data == NULL || symsize == 0)
+		return;
+	n = data->d_size / symsize;
+	st->byaddr = calloc(n ? n : 1, sizeof(*st->byaddr));
+	if (st->byaddr == NULL)
+		return;
+	for (size_t i = 1; i < n; i++) {
+		GElf_Sym gs;
+		const char *name;
+		int type;
+
+		if (gelf_getsym(data, (int)i, &gs) == NULL)
+			continue;
+		type = GELF_ST_TYPE(gs.st_info);
+		if ((type != STT_FUNC && type != STT_OBJECT &&
+		    type != STT_NOTYPE) || gs.st_shndx == SHN_UNDEF ||
+		    gs.st_shndx == SHN_ABS || gs.st_shndx == SHN_COMMON ||
+		    gs.st_name == 0)
+			continue;
+		name = elf_strptr(st->elf, st->strndx, gs.st_name);
+		if (name == NULL || name[0] == '\0' || is_mapping_symbol(name))
+			continue;
+		st->byaddr[out].value = gs.st_value;
+		st->byaddr[out].size = gs.st_size;
+		st->byaddr[out].name = name;
+		st->byaddr[out].rank = addr_rank(&gs);
+		out++;
+	}
+	qsort(st->byaddr, out, sizeof(*st->byaddr), addrsym_cmp);
+	/* Keep the best of each address. */
+	n = out;
+	out = 0;
+	for (size_t i = 0; i < n; i++)
+		if (out == 0 || st->byaddr[out - 1].value != st->byaddr[i].value)
+			st->byaddr[out++] = st->byaddr[i];
+	st->nbyaddr = out;
+}
+
+int
+symtab_symbolize(struct symtab *st, kvaddr_t addr, const char **name,
+    kvaddr_t *value, kvaddr_t *size)
+{
+	size_t lo = 0, hi;
+	const struct addrsym *s;
+
+	if (!st->byaddr_built)
+		build_byaddr(st);
+	/* The last symbol at or below addr. */
+	hi = st->nbyaddr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (st->byaddr[mid].value <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return 0;
+	s = &st->byaddr[lo - 1];
+	if (s->size != 0 && addr - s->value >= s->size)
+		return 0;	/* past its end: in a gap between symbols */
+	*name = s->name;
+	*value = s->value;
+	if (size != NULL)
+		*size = s->size;
+	return 1;
 }

@@ -95,6 +95,30 @@ load_kernel_elf(struct mapdesc *d, const char *path)
 	return 0;
 }
 
+/* A raw memory image (a program's own bytes from VA on) becomes a blob. */
+static int
+load_image(struct mapdesc *d, const char *path, uint64_t va)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc = -1;
+
+	if (f == NULL)
+		return -1;
+	do {
+		if (len == cap)
+			buf = realloc(buf, cap = cap ? 2 * cap : 65536);
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (!ferror(f) && len > 0)
+		rc = add_blob(d, va, buf, len, "", 0);
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
 /* The msgbuf section as the kernel leaves it: ring, then struct msgbuf. */
 static void
 build_msgbuf(struct mapdesc *d, size_t textlen)
@@ -221,6 +245,13 @@ parse_line(struct mapdesc *d, char *line, const char *name, int lineno)
 			goto bad;
 		snprintf(sec, sizeof(sec), ".kdata%zu", d->nblobs);
 		add_blob(d, num(w[1]), qs, qlen, sec, 1);
+	} else if (!strcmp(w[0], "image")) {
+		NEED(3);
+		if (load_image(d, w[1], num(w[2])) != 0) {
+			fprintf(stderr, "%s:%d: cannot read image %s\n", name, lineno, w[1]);
+			free(qs);
+			return -1;
+		}
 	} else if (!strcmp(w[0], "kernel_elf")) {
 		NEED(2);
 		snprintf(d->kernel_elf, sizeof(d->kernel_elf), "%s", w[1]);
@@ -235,6 +266,7 @@ parse_line(struct mapdesc *d, char *line, const char *name, int lineno)
 	else if (!strcmp(w[0], "l1pa_va")) { NEED(2); d->l1pa_va = num(w[1]); }
 	else if (!strcmp(w[0], "pad_ptes")) { NEED(2); d->pad_ptes = (int)num(w[1]); }
 	else if (!strcmp(w[0], "no_dumpavail")) { NEED(2); d->no_dumpavail = (int)num(w[1]); }
+	else if (!strcmp(w[0], "cpu_arch")) { NEED(2); d->cpu_arch = (int)num(w[1]) + 1; }
 	else if (!strcmp(w[0], "bitmap_bytes")) { NEED(2); d->bitmap_bytes = (uint32_t)num(w[1]); }
 	else
 		goto bad;

@@ -26,9 +26,14 @@
  *   ksym NAME VALUE func|object|abs [local]   a kernel ELF symbol
  *   kdata VA "TEXT"        bytes at VA, in the kernel ELF and in the dump
  *   kernel_elf PATH        place PATH's loadable sections in the dump
+ *   image PATH VA          place PATH's bytes (a raw memory image) at VA in
+ *                          the dump, not in the kernel ELF; later blobs
+ *                          (kdata) still win over it
  *   pad_ptes 1             page-round the PTE array (libkvm 12+ layout)
  *   no_dumpavail 1         version 2 header with dumpavailsize 0 (v1 layout)
  *   bitmap_bytes N         force the bitmap size (a multiple of 4)
+ *   cpu_arch N             give the kernel ELF an .ARM.attributes section
+ *                          whose Tag_CPU_arch is N (1-5 ARMv4..v5TEJ, 6+ v6..)
  *
  * A full ELF core (all of the physical ranges, and the kernel's own page
  * tables) instead of a minidump:
@@ -43,7 +48,7 @@
  * block (2 MiB, lpae), for the first-level (lpae: second-level) entries.
  *
  * Every aligned 8-byte word of a dumped page holds its own physical address
- * as a little-endian 64-bit value, unless kdata, kernel_elf or the msgbuf
+ * as a little-endian 64-bit value, unless kdata, kernel_elf, image or the msgbuf
  * put other bytes there.
  */
 #ifndef MAPDESC_H
@@ -111,6 +116,7 @@ struct mapdesc {
 	int elf;			/* container elf */
 	uint64_t kernphys, ptpool, l1pa_va;
 	uint32_t bitmap_bytes;
+	int cpu_arch;			/* Tag_CPU_arch + 1; 0: no .ARM.attributes */
 	unsigned char msgsection[65536 + 4096];	/* msgbuf ring + struct */
 	struct md_seg *segs; size_t nsegs;
 };

@@ -470,9 +470,46 @@ new_section(Elf *e, const char *name, struct names *shstr,
 	return scn;
 }
 
+/*
+ * .ARM.attributes as the ARM EABI lays it out and gcc writes it: format
+ * 'A', one "aeabi" subsection (32-bit length in the ELF's byte order), one
+ * Tag_File group holding Tag_CPU_name (a string), Tag_CPU_arch and
+ * Tag_ARM_ISA_use (ULEB128 numbers).  Returns the bytes written to b.
+ */
+static size_t
+arm_attributes(const struct mapdesc *d, unsigned char *b)
+{
+	static const char cpu_name[] = "kvmarm-test";
+	size_t n = 0, sub, file;
+	unsigned arch = (unsigned)(d->cpu_arch - 1);
+
+	b[n++] = 'A';
+	sub = n;
+	n += 4;
+	memcpy(b + n, "aeabi", 6);
+	n += 6;
+	file = n;
+	b[n++] = 1;			/* Tag_File */
+	n += 4;
+	b[n++] = 5;			/* Tag_CPU_name */
+	memcpy(b + n, cpu_name, sizeof(cpu_name));
+	n += sizeof(cpu_name);
+	b[n++] = 6;			/* Tag_CPU_arch, ULEB128 */
+	do {
+		b[n++] = (unsigned char)((arch & 0x7f) | (arch > 0x7f ? 0x80 : 0));
+		arch >>= 7;
+	} while (arch != 0);
+	b[n++] = 8;			/* Tag_ARM_ISA_use */
+	b[n++] = 1;
+	put32(b + sub, (uint32_t)(n - sub), d->big_endian);
+	put32(b + file + 1, (uint32_t)(n - file), d->big_endian);
+	return n;
+}
+
 static int
 write_kernel(const struct mapdesc *d, const char *path)
 {
+	static unsigned char attrs[64];
 	struct names shstr = { "", 1 };
 	char *strtab = calloc(1, 1 + d->nsyms * sizeof(d->syms[0].name));
 	size_t strlen_ = 1, secidx[MD_MAX] = { 0 }, nsym = 1, nlocal = 1;
@@ -502,6 +539,9 @@ write_kernel(const struct mapdesc *d, const char *path)
 		    d->blobs[i].bytes, d->blobs[i].len, ELF_T_BYTE, 1);
 		secidx[i] = elf_ndxscn(s);
 	}
+	if (d->cpu_arch > 0)
+		new_section(e, ".ARM.attributes", &shstr, 0x70000003u /* SHT_ARM_ATTRIBUTES */,
+		    0, 0, attrs, arm_attributes(d, attrs), ELF_T_BYTE, 1);
 	/* Locals first, as ELF requires; sh_info is the first global. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < d->nsyms; i++) {

@@ -2,8 +2,13 @@
  * test_errors.c: each kind of bad input gets its own one-line message that
  * names the file, and never a crash.
  */
+#include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
+#include "compress.h"
 #include "fixture.h"
 #include "kvm_arm.h"
 
@@ -44,6 +49,50 @@ patched(const char *name, long off, uint32_t v)
 	fixture_copy(core, path, -1);
 	fixture_patch32(path, off, v, 0);
 	return path;
+}
+
+/* A copy of the good core whose 24-byte magic is magic (NUL-padded). */
+static const char *
+remagicked(const char *name, const char *magic)
+{
+	static char path[300];
+	char m[32] = "";
+
+	snprintf(path, sizeof(path), "%s/%s.core", harness_tmpdir(), name);
+	fixture_copy(core, path, -1);
+	strncpy(m, magic, sizeof(m) - 1);
+	fixture_patch(path, 0, m, strlen(magic) > 24 ? strlen(magic) : 24);
+	return path;
+}
+
+/*
+ * The minidump magic is compared over all 24 bytes; the other FreeBSD
+ * architectures' minidumps are named for what they are.
+ */
+static void
+magics(void)
+{
+	static const char *const arches[] = {
+		"arm64", "amd64", "i386", "mips", "powerpc64", "riscv",
+	};
+	char err[_POSIX2_LINE_MAX], want[64];
+
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+		char magic[48];
+
+		snprintf(magic, sizeof(magic), "minidump FreeBSD/%s", arches[i]);
+		snprintf(want, sizeof(want), "a FreeBSD/%s minidump", arches[i]);
+		const char *p = remagicked(arches[i], magic);
+		kvm_t *kd = kvm_open2(NULL, p, O_RDONLY, err, NULL);
+		check(kd == NULL && strstr(err, want) != NULL &&
+		    strstr(err, "32-bit arm") != NULL && strstr(err, p) != NULL,
+		    "magic '%s' is named, not read as arm: %s", magic,
+		    kd == NULL ? err : "opened");
+		kvm_close(kd);
+	}
+	/* Junk after the arm name, inside the 24 bytes: not an arm dump. */
+	refused("magic 'minidump FreeBSD/armXY'", kernel,
+	    remagicked("armxy", "minidump FreeBSD/armXY"), "bad magic");
 }
 
 static const char *
@@ -212,6 +261,176 @@ elfcores(void)
 	kvm_close(kd);
 }
 
+/* A whole file in memory (the tests' files are small); NULL on error. */
+static unsigned char *
+slurp(const char *path, long *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *b = NULL;
+
+	*len = -1;
+	if (f != NULL && fseek(f, 0, SEEK_END) == 0 && (*len = ftell(f)) > 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (b = malloc((size_t)*len)) != NULL &&
+	    fread(b, 1, (size_t)*len, f) != (size_t)*len) {
+		free(b);
+		b = NULL;
+	}
+	if (f != NULL)
+		fclose(f);
+	return b;
+}
+
+/*
+ * Compare a file with the original: equal but for len bytes at off, which
+ * must be want.  The expected offset comes from the fixture writer's
+ * layout, not from the library.
+ */
+static int
+only_changed(const char *orig, const char *copy, long off, const void *want,
+    size_t len)
+{
+	long n1, n2;
+	unsigned char *a = slurp(orig, &n1), *b = slurp(copy, &n2);
+	int same = a != NULL && b != NULL && n1 == n2;
+
+	for (long i = 0; same && i < n1; i++) {
+		if (i >= off && i < off + (long)len)
+			same = b[i] == ((const unsigned char *)want)[i - off];
+		else
+			same = a[i] == b[i];
+	}
+	free(a);
+	free(b);
+	return same;
+}
+
+/* kvm_write into a copy opened O_RDWR, as kgdb -w patches a vmcore. */
+static void
+writes(void)
+{
+	static const char patch[] = "PATCHED!";
+	char err[_POSIX2_LINE_MAX], copy[300], gz[300];
+	unsigned char b[8];
+	long base = (long)lo.data_off;	/* PA 0x40000000: the first page */
+	kvm_t *kd;
+
+	snprintf(copy, sizeof(copy), "%s/rw.core", harness_tmpdir());
+	fixture_copy(core, copy, -1);
+	kd = kvm_open2(kernel, copy, O_RDONLY, err, NULL);
+	check(kd != NULL && kvm_write(kd, 0xc0000010, patch, 8) == -1 &&
+	    strstr(kvm_geterr(kd), "read-only") != NULL,
+	    "kvm_write on a core opened O_RDONLY: -1: %s",
+	    kd ? kvm_geterr(kd) : err);
+	kvm_close(kd);
+	check(only_changed(core, copy, 0, "", 0),
+	    "O_RDONLY: the file is unchanged");
+
+	kd = kvm_open2(kernel, copy, O_RDWR, err, NULL);
+	if (kd == NULL) {
+		check(0, "open a copy O_RDWR: %s", err);
+		return;
+	}
+	check(kvm_write(kd, 0xc0000010, patch, 8) == 8 &&
+	    kvm_read2(kd, 0xc0000010, b, 8) == 8 && memcmp(b, patch, 8) == 0,
+	    "O_RDWR: kvm_write's bytes read back: %s", kvm_geterr(kd));
+	/* 0xc0100000 is mapped but not dumped: the write must not start. */
+	check(kvm_write(kd, 0xc00ffffc, patch, 8) == -1 &&
+	    strstr(kvm_geterr(kd), "0xc0100000") != NULL,
+	    "a write running into a page not in the dump fails: %s",
+	    kvm_geterr(kd));
+	check(kvm_write(kd, 0xc0180000, patch, 4) == -1,
+	    "a write to an unmapped page fails");
+	check(kvm_write(kd, 0xc0000010, NULL, 4) == -1,
+	    "kvm_write with a NULL buffer fails");
+	kvm_close(kd);
+	check(only_changed(core, copy, base + 0x10, patch, 8),
+	    "O_RDWR: the 8 bytes at page data + 0x10 changed, every other "
+	    "byte of the file is unchanged");
+	kd = kvm_open2(kernel, copy, O_RDONLY, err, NULL);
+	check(kd != NULL && kvm_read2(kd, 0xc0000010, b, 8) == 8 &&
+	    memcmp(b, patch, 8) == 0, "the patch is in the file after close");
+	kvm_close(kd);
+
+	snprintf(gz, sizeof(gz), "%s/rw.core.gz", harness_tmpdir());
+	gzip_to(core, gz, -1, 6, NULL, 0, 0);
+	kd = kvm_open2(kernel, gz, O_RDWR, err, NULL);
+	check(kd == NULL && strstr(err, "compressed") != NULL &&
+	    strstr(err, "O_RDWR") != NULL && strstr(err, gz) != NULL,
+	    "a gzip core opened O_RDWR is refused: %s", kd ? "opened" : err);
+	kvm_close(kd);
+	kd = kvm_open2(kernel, gz, O_RDONLY, err, NULL);
+	check(kd != NULL, "the gzip core opens O_RDONLY: %s", kd ? "" : err);
+	kvm_close(kd);
+}
+
+/* kvm_read2 into no buffer: -1 and a message, not a crash. */
+static void
+null_buffer(void)
+{
+	char err[_POSIX2_LINE_MAX];
+	kvm_t *kd = kvm_open2(kernel, core, O_RDONLY, err, NULL);
+
+	check(kd != NULL && kvm_read2(kd, 0xc0000000, NULL, 16) == -1 &&
+	    strstr(kvm_geterr(kd), "NULL") != NULL,
+	    "kvm_read2 with a NULL buffer: -1: %s", kd ? kvm_geterr(kd) : err);
+	check(kd != NULL && kvm_read2(kd, 0xc0000000, NULL, 0) == 0,
+	    "kvm_read2 of 0 bytes into NULL: 0");
+	kvm_close(kd);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	fputs("not ok - opening a FIFO hung\n", stdout);
+	_exit(1);
+}
+
+/*
+ * A FIFO, socket or character device as the core or the kernel is refused
+ * at once by its kind: opening a FIFO for reading would wait for a writer
+ * forever.
+ */
+static void
+non_files(void)
+{
+	char fifo[300], sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", harness_tmpdir());
+	if (snprintf(sock, sizeof(sock), "%s/sock", harness_tmpdir()) >=
+	    (int)sizeof(sock)) {
+		check(0, "a socket path fits sun_path");
+		return;
+	}
+	if (mkfifo(fifo, 0600) != 0) {
+		check(0, "mkfifo %s", fifo);
+		return;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	memcpy(sa.sun_path, sock, sizeof(sock));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		check(0, "a Unix socket at %s", sock);
+		return;
+	}
+	signal(SIGALRM, on_alarm);
+	alarm(10);
+	refused("a FIFO as core", kernel, fifo, "not a regular file (a FIFO)");
+	refused("a FIFO as kernel", fifo, core, "not a regular file (a FIFO)");
+	refused("a FIFO as core, no kernel", NULL, fifo, "FIFO");
+	refused("a socket as core", kernel, sock, "(a socket)");
+	refused("a socket as kernel", sock, core, "(a socket)");
+	refused("a character device as core", kernel, "/dev/null",
+	    "(a character device)");
+	refused("a character device as kernel", "/dev/null", core,
+	    "(a character device)");
+	refused("a directory as kernel", harness_tmpdir(), core,
+	    "is a directory");
+	alarm(0);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -221,7 +440,11 @@ main(void)
 	}
 	files();
 	header_fields();
+	magics();
 	addresses();
 	elfcores();
+	writes();
+	null_buffer();
+	non_files();
 	return harness_status();
 }

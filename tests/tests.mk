@@ -23,3 +23,8 @@ check: tests
 
 # Keep object files between runs (they are intermediates of pattern rules).
 .SECONDARY: $(TEST_PROGS:%=%.o) $(TEST_SUPPORT) $(B)/tests/mkcore_main.o
+
+# The ELF core writer is the tool's (tools/elfcore_write.c), tested alone.
+$(B)/tests/test_elfcore_write.o: TEST_CFLAGS += -Itools
+$(B)/tests/test_elfcore_write.o: tools/elfcore_write.h
+$(B)/tests/test_elfcore_write: $(B)/tools/elfcore_write.o

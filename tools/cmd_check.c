@@ -5,9 +5,12 @@
  * minidump header's fields, the file size against what the bitmap's set
  * bits require, and every valid PTE: is its page in the dump, and is that
  * page complete in the file.  Runs of consecutive pages with the same
- * problem are one line.  Facts that are legal but worth knowing (an old
- * dump without mmuformat, device memory that is mapped but never dumped)
- * are notes, which do not make the dump unclean.
+ * problem are one line (after MAX_LINES runs of a kind, one line sums up
+ * the rest, unless --all).  Facts that are legal but worth knowing (an old
+ * dump without mmuformat, device memory that is mapped but never dumped,
+ * physical page 0, which FreeBSD/arm never dumps, and in a version 1 dump,
+ * which has no ranges to tell device memory from RAM, any mapped page
+ * without its bit) are notes, which do not make the dump unclean.
  */
 #include <fcntl.h>
 #include <stdarg.h>
@@ -31,6 +34,7 @@ struct findings {
 	struct finding *v;
 	size_t n, cap;
 	size_t summaries;	/* of n, summary lines (not problems) */
+	uint64_t elided;	/* runs a summary line stands for */
 };
 
 /* A run of consecutive pages with one page problem. */
@@ -47,7 +51,7 @@ struct page_run {
 struct check {
 	struct cli *c;
 	struct findings problems, notes;
-	struct page_run not_dumped, outside, cut;
+	struct page_run not_dumped, outside, cut, pa_zero;
 	uint64_t payload_end;	/* file offset one past the payload */
 	struct progress p;
 };
@@ -120,10 +124,36 @@ check_elfcore(struct check *k)
 		    (unsigned long long)in->expected_size,
 		    (unsigned long long)(in->pages_dumped - in->pages_present),
 		    (unsigned long long)in->pages_dumped);
-	add(&k->notes, "header", "a full ELF core: the kernel's %s page "
-	    "tables are walked from its root table%s", in->mmuformat_name,
-	    in->mmuformat_used == KVM_ARM_MMU_V6 ? " (use --mmu v4 for an "
-	    "ARMv4/v5 kernel)" : "");
+	add(&k->notes, "header", "a full ELF core: the kernel's page tables "
+	    "are walked from its root table");
+}
+
+static const char *
+format_name(unsigned int mmuformat)
+{
+	return mmuformat == KVM_ARM_MMU_V4 ? "v4" :
+	    mmuformat == KVM_ARM_MMU_V6 ? "v6" :
+	    mmuformat == KVM_ARM_MMU_LPAE ? "lpae" : "v6";
+}
+
+/*
+ * The page-table format, one note for every container and format: when
+ * it was assumed, and when --mmu decodes the dump otherwise than it says.
+ */
+static void
+check_format(struct check *k)
+{
+	const struct kvm_arm_info *in = &k->c->info;
+	unsigned int natural = in->mmuformat != 0 ? in->mmuformat :
+	    KVM_ARM_MMU_V6;
+
+	if (in->mmuformat_used != natural)
+		add(&k->notes, "mmu", "decoded as %s (--mmu), not as %s (%s)",
+		    in->mmuformat_name, format_name(natural),
+		    in->mmuformat_source);
+	else if (in->mmuformat == 0)
+		add(&k->notes, "mmu", "decoded as v6 (%s); use --mmu v4 for "
+		    "an ARMv4/v5 kernel", in->mmuformat_source);
 }
 
 static void
@@ -134,10 +164,6 @@ check_header(struct check *k)
 	if (in->arch != 0 && (in->arch < 4 || in->arch > 7))
 		add(&k->problems, "header", "arch %u is not a 32-bit ARM "
 		    "architecture (4..7)", in->arch);
-	if (in->mmuformat == KVM_ARM_MMU_UNKNOWN)
-		add(&k->notes, "header", "mmuformat 0 (a dump older than the "
-		    "field): decoded as %s; use --mmu v4 for an ARMv4/v5 "
-		    "kernel", in->mmuformat_name);
 	if (in->mmuformat_used != KVM_ARM_MMU_V4 && in->arch >= 4 &&
 	    in->arch <= 5)
 		add(&k->notes, "header", "arch %u kernels use v4 page "
@@ -205,9 +231,14 @@ flush_run(struct check *k, struct page_run *r, struct findings *f)
 
 	if (r->kind == NULL)
 		return;
-	if (++r->runs <= MAX_LINES) {
-		what = strcmp(r->kind, "not_dumped") == 0 ? "mapped but not in "
-		    "the dump (the bitmap bit is clear)" :
+	if (++r->runs <= MAX_LINES || k->c->all) {
+		what = strcmp(r->kind, "not_dumped") == 0 ? (f == &k->notes ?
+		    "mapped but not in the dump (the bitmap bit is clear; a "
+		    "version 1 dump has no ranges to tell device memory from "
+		    "RAM)" : "mapped but not in the dump (the bitmap bit is "
+		    "clear)") :
+		    strcmp(r->kind, "pa_zero") == 0 ? "mapped to physical "
+		    "page 0, which FreeBSD/arm never dumps" :
 		    strcmp(r->kind, "page_truncated") == 0 ? "in the bitmap "
 		    "but past the end of the file" : "mapped to physical "
 		    "memory outside the dump's ranges (device memory?)";
@@ -220,7 +251,6 @@ flush_run(struct check *k, struct page_run *r, struct findings *f)
 	r->total_pages += r->pages;
 	r->last_kind = r->kind;
 	r->kind = NULL;
-	(void)k;
 }
 
 /* Extend r with page p, or start a new run. */
@@ -247,9 +277,13 @@ page_cb(struct kvm_page *p, void *arg)
 
 	progress_update(&k->p, (p->kp_kmap_vaddr - in->kernbase) / PAGE);
 	if (p->kp_offset < 0) {
-		if (pa_in_ranges(in, p->kp_paddr))
-			note_page(k, &k->not_dumped, &k->problems,
-			    "not_dumped", p);
+		/* The arm writer skips pa 0 (its is_dumpable): not a loss. */
+		if (p->kp_paddr < PAGE)
+			note_page(k, &k->pa_zero, &k->notes, "pa_zero", p);
+		else if (pa_in_ranges(in, p->kp_paddr))
+			note_page(k, &k->not_dumped, strcmp(in->container,
+			    "minidump") == 0 && in->layout_version == 1 ?
+			    &k->notes : &k->problems, "not_dumped", p);
 		else
 			note_page(k, &k->outside, &k->notes, "not_in_ranges",
 			    p);
@@ -270,8 +304,9 @@ summarize_runs(struct check *k, struct page_run *r, struct findings *f)
 	struct finding *s;
 
 	flush_run(k, r, f);
-	if (r->runs <= MAX_LINES)
+	if (r->runs <= MAX_LINES || k->c->all)
 		return;
+	f->elided += r->runs - MAX_LINES;
 	s = add(f, r->last_kind, "%llu more runs of such pages (%llu pages "
 	    "in all)", (unsigned long long)(r->runs - MAX_LINES),
 	    (unsigned long long)r->total_pages);
@@ -295,9 +330,11 @@ check_pages(struct check *k)
 	progress_start(&k->p, "check", in->pte_count);
 	kvm_walk_pages(k->c->kd, page_cb, k);
 	progress_end(&k->p);
-	summarize_runs(k, &k->not_dumped, &k->problems);
+	summarize_runs(k, &k->not_dumped, strcmp(in->container, "minidump") ==
+	    0 && in->layout_version == 1 ? &k->notes : &k->problems);
 	summarize_runs(k, &k->cut, &k->problems);
 	summarize_runs(k, &k->outside, &k->notes);
+	summarize_runs(k, &k->pa_zero, &k->notes);
 }
 
 static void
@@ -319,7 +356,9 @@ report(struct check *k)
 {
 	const struct cli *c = k->c;
 	int clean = k->problems.n == 0;
-	size_t count = k->problems.n - k->problems.summaries;
+	/* Every problem, listed or summed up. */
+	uint64_t count = k->problems.n - k->problems.summaries +
+	    k->problems.elided;
 
 	if (c->json) {
 		struct json j;
@@ -342,8 +381,8 @@ report(struct check *k)
 		if (clean)
 			printf("%s: no problems found\n", c->core);
 		else
-			printf("%s: %zu problem%s found\n", c->core, count,
-			    count == 1 ? "" : "s");
+			printf("%s: %llu problem%s found\n", c->core,
+			    (unsigned long long)count, count == 1 ? "" : "s");
 	}
 	free(k->problems.v);
 	free(k->notes.v);
@@ -364,6 +403,7 @@ cmd_check(struct cli *c)
 	} else {
 		check_elfcore(&k);
 	}
+	check_format(&k);
 	check_pages(&k);
 	return report(&k);
 }
@@ -386,7 +426,8 @@ payload_start(const unsigned char *kdh)
 static int
 looks_like_minidump(const char *path)
 {
-	static const char md[] = "minidump FreeBSD/arm";
+	/* All 24 bytes: "minidump FreeBSD/arm64" is another architecture's. */
+	static const char md[] = "minidump FreeBSD/arm\0\0\0";
 	static const char kdh[] = "FreeBSD Kernel Dump";
 	unsigned char b[512];
 	FILE *f = fopen(path, "rb");
@@ -396,12 +437,12 @@ looks_like_minidump(const char *path)
 	if (f == NULL)
 		return 0;
 	n = fread(b, 1, sizeof(b), f);
-	if (n >= sizeof(md) - 1 && memcmp(b, md, sizeof(md) - 1) == 0)
+	if (n >= sizeof(md) && memcmp(b, md, sizeof(md)) == 0)
 		yes = 1;
 	else if (n == sizeof(b) && memcmp(b, kdh, sizeof(kdh)) == 0 &&
 	    fseek(f, payload_start(b), SEEK_SET) == 0 &&
-	    fread(b, 1, sizeof(md) - 1, f) == sizeof(md) - 1 &&
-	    memcmp(b, md, sizeof(md) - 1) == 0)
+	    fread(b, 1, sizeof(md), f) == sizeof(md) &&
+	    memcmp(b, md, sizeof(md)) == 0)
 		yes = 1;
 	fclose(f);
 	return yes;

@@ -53,38 +53,6 @@ is_minidump(const struct kvm_arm_info *in)
 	return strcmp(in->container, "minidump") == 0;
 }
 
-/*
- * A header text field on one line: the kernel's version string ends in a
- * newline and may hold several lines, so runs of white space become one
- * space; bytes that are not printable are shown in octal and a backslash
- * as "\\" (as dmesg does), so the escapes cannot be forged.
- */
-static void
-put_text(const char *s)
-{
-	int space = 0;
-
-	while (*s == ' ' || *s == '\t' || *s == '\n')
-		s++;
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == ' ' || ch == '\t' || ch == '\n') {
-			space = 1;
-			continue;
-		}
-		if (space)
-			putchar(' ');
-		space = 0;
-		if (ch == '\\')
-			fputs("\\\\", stdout);
-		else if (ch >= 0x20 && ch < 0x7f)
-			putchar(ch);
-		else
-			printf("\\%03o", ch);
-	}
-}
-
 /* "key  text" on a line of its own. */
 static void
 put_line(const char *key, const char *s)
@@ -133,6 +101,40 @@ put_file_size(const struct cli *c)
 		    (unsigned long long)c->info.file_size);
 }
 
+static const char *
+format_name(unsigned int mmuformat)
+{
+	return mmuformat == KVM_ARM_MMU_V4 ? "v4" :
+	    mmuformat == KVM_ARM_MMU_V6 ? "v6" :
+	    mmuformat == KVM_ARM_MMU_LPAE ? "lpae" : "unknown";
+}
+
+/* Decoded otherwise than the dump says (0 reads as v6): --mmu. */
+static int
+overridden(const struct kvm_arm_info *in)
+{
+	return in->mmuformat_used != (in->mmuformat != 0 ? in->mmuformat :
+	    KVM_ARM_MMU_V6);
+}
+
+static int
+count_page(struct kvm_page *p, void *arg)
+{
+	(void)p;
+	++*(uint64_t *)arg;
+	return 1;
+}
+
+/* Valid kernel PTEs (4 KiB pages), as kvm_walk_pages and pages list them. */
+static uint64_t
+mapped_pages(const struct cli *c)
+{
+	uint64_t n = 0;
+
+	kvm_walk_pages(c->kd, count_page, &n);
+	return n;
+}
+
 /*
  * A full ELF core: all of physical memory in segments, the kernel's own
  * page tables; none of a minidump's sections.
@@ -144,21 +146,34 @@ info_elfcore(const struct cli *c)
 
 	printf(KEY "%s (a full dump: all physical memory)\n", "container:",
 	    in->container);
-	printf(KEY "%s page tables, walked from the kernel's root table\n",
-	    "page tables:", in->mmuformat_name);
+	printf(KEY "%s, walked from the kernel's root table", "page tables:",
+	    in->mmuformat_name);
+	if (overridden(in))
+		printf(" (by --mmu; the kernel's: %s)", in->mmuformat ?
+		    format_name(in->mmuformat) : "unknown");
+	putchar('\n');
+	printf(KEY "%s%s\n", "format from:", in->mmuformat_source,
+	    in->mmuformat == 0 && !overridden(in) ?
+	    "; use --mmu v4 for an ARMv4/v5 kernel" : "");
 	printf(KEY "%s-endian (from the %s)\n", "byte order:",
 	    in->big_endian ? "big" : "little", in->byte_order_source);
 	printf(KEY "0x%08llx-0x%08llx\n", "KVA range:",
 	    (unsigned long long)in->kernbase, (unsigned long long)in->kva_end);
-	printf(KEY "%llu", "pages:", (unsigned long long)in->pages_dumped);
-	put_present(in);
+	/* Two counts that are easy to confuse: say what each one counts. */
+	printf(KEY "%llu physical pages in the core", "pages:",
+	    (unsigned long long)in->pages_dumped);
+	if (in->pages_present != in->pages_dumped)
+		printf(" (only %llu in the file)",
+		    (unsigned long long)in->pages_present);
+	printf(", %llu mapped kernel pages\n",
+	    (unsigned long long)mapped_pages(c));
 	put_ranges(in, "memory segments:");
 	put_file_size(c);
 	printf(KEY "%s\n", "truncated:", in->truncated ? "yes" : "no");
 }
 
 static void
-info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
+info_text(struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 {
 	const struct kvm_arm_info *in = &c->info;
 	char when[64];
@@ -189,6 +204,7 @@ info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 		    (unsigned long long)in->file_size,
 		    (unsigned long long)in->payload_offset);
 	}
+	info_panic_text(c);
 	if (!is_minidump(in)) {
 		info_elfcore(c);
 		return;
@@ -245,7 +261,7 @@ info_text(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 }
 
 static void
-info_json(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
+info_json(struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 {
 	const struct kvm_arm_info *in = &c->info;
 	struct json j;
@@ -254,12 +270,14 @@ info_json(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 	json_object(&j, NULL, 0);
 	json_str(&j, "file", c->core);
 	json_str(&j, "kernel", c->kernel);
+	info_panic_json(c, &j);
 	json_str(&j, "container", in->container);
 	json_uint(&j, "version", in->version);
 	json_uint(&j, "layout_version", in->layout_version);
 	json_uint(&j, "mmuformat", in->mmuformat);
 	json_uint(&j, "mmuformat_used", in->mmuformat_used);
 	json_str(&j, "mmuformat_name", in->mmuformat_name);
+	json_str(&j, "mmuformat_source", in->mmuformat_source);
 	json_uint(&j, "arch", in->arch);
 	json_str(&j, "byte_order", in->big_endian ? "big" : "little");
 	json_str(&j, "byte_order_source", in->byte_order_source);
@@ -271,6 +289,8 @@ info_json(const struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 	json_uint(&j, "bitmap_bits", in->bitmap_bits);
 	json_uint(&j, "pages_dumped", in->pages_dumped);
 	json_uint(&j, "pages_present", in->pages_present);
+	if (!is_minidump(in))
+		json_uint(&j, "mapped_kernel_pages", mapped_pages(c));
 	json_array(&j, "ranges", 0);
 	for (size_t i = 0; i < in->nranges; i++) {
 		json_object(&j, NULL, 1);

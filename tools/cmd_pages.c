@@ -22,13 +22,15 @@ struct pages_state {
 	struct progress p;
 	struct run run;
 	uint64_t count;
+	int pa_width;		/* the PA column: 40-bit addresses with LPAE */
 };
 
 static void
 print_run(struct pages_state *s, const struct run *r)
 {
-	char prot[4], off[24];
+	char prot[4], off[24], pa[24];
 
+	progress_clear(&s->p);
 	prot_string(r->prot, prot);
 	if (s->c->json) {
 		json_object(&s->j, NULL, 1);
@@ -48,8 +50,9 @@ print_run(struct pages_state *s, const struct run *r)
 		    (unsigned long long)r->offset);
 	else
 		snprintf(off, sizeof(off), "-");
-	printf("0x%08llx  0x%08llx  %-10s  %s  %llu\n",
-	    (unsigned long long)r->va, (unsigned long long)r->pa, off, prot,
+	snprintf(pa, sizeof(pa), "0x%08llx", (unsigned long long)r->pa);
+	printf("0x%08llx  %-*s  %-10s  %s  %llu\n",
+	    (unsigned long long)r->va, s->pa_width, pa, off, prot,
 	    (unsigned long long)r->len);
 }
 
@@ -91,7 +94,9 @@ page_cb(struct kvm_page *p, void *arg)
 int
 cmd_pages(struct cli *c)
 {
-	struct pages_state s = { .c = c };
+	/* LPAE addresses 40 bits of physical memory: 0x + 10 digits. */
+	struct pages_state s = { .c = c, .pa_width =
+	    c->info.mmuformat_used == KVM_ARM_MMU_LPAE ? 12 : 10 };
 
 	if (c->json) {
 		json_init(&s.j, stdout);
@@ -99,8 +104,8 @@ cmd_pages(struct cli *c)
 		json_str(&s.j, "file", c->core);
 		json_array(&s.j, c->ranges ? "ranges" : "pages", 0);
 	} else {
-		printf("%-10s  %-10s  %-10s  %s  %s\n", "VA", "PA", "OFFSET",
-		    "PROT", "LEN");
+		printf("%-10s  %-*s  %-10s  %s  %s\n", "VA", s.pa_width, "PA",
+		    "OFFSET", "PROT", "LEN");
 	}
 	progress_start(&s.p, "pages", c->info.pte_count);
 	kvm_walk_pages(c->kd, page_cb, &s);

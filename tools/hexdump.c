@@ -58,16 +58,17 @@ words_line(struct hexdump *h)
 static void
 emit(struct hexdump *h)
 {
-	if (h->word_size != 0) {
-		words_line(h);
-	} else if (h->fill == 16 && h->have_prev &&
+	if (h->fill == 16 && h->have_prev &&
 	    memcmp(h->line, h->prev, 16) == 0) {
 		/* Runs of equal lines collapse to one "*", as in hexdump. */
 		if (!h->starred)
 			fputs("*\n", h->f);
 		h->starred = 1;
 	} else {
-		bytes_line(h);
+		if (h->word_size != 0)
+			words_line(h);
+		else
+			bytes_line(h);
 		h->starred = 0;
 		if (h->fill == 16) {
 			memcpy(h->prev, h->line, 16);
@@ -100,6 +101,7 @@ hexdump_finish(struct hexdump *h)
 
 	if (h->fill > 0)
 		emit(h);
-	if (h->word_size == 0 && printed)
+	/* The end address, so that a collapsed run's extent is known. */
+	if (printed)
 		fprintf(h->f, "%08llx\n", (unsigned long long)h->addr);
 }

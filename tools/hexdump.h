@@ -3,7 +3,9 @@
  *
  * Bytes arrive in pieces (one page at a time, so that a failed page still
  * leaves everything before it printed); lines are 16 bytes, labelled with
- * the kernel virtual address of their first byte.
+ * the kernel virtual address of their first byte.  In either layout, a run
+ * of lines equal to the one before is one "*" line, and the end address
+ * closes the dump, as hexdump(1) does.
  */
 #ifndef KVMARM_HEXDUMP_H
 #define KVMARM_HEXDUMP_H
@@ -28,7 +30,7 @@ struct hexdump {
 void hexdump_init(struct hexdump *h, const struct cli *c, FILE *f,
     uint64_t addr, int word_size);
 void hexdump_feed(struct hexdump *h, const unsigned char *p, size_t n);
-/* Print the partial last line and, for bytes, the end address. */
+/* Print the partial last line and the end address. */
 void hexdump_finish(struct hexdump *h);
 
 #endif /* KVMARM_HEXDUMP_H */

@@ -6,6 +6,7 @@
  * subcommand (cmd_*.c).  Options may come before or after the subcommand,
  * as in "kvmarm -M core info --json"; "--" ends them.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@
 #define OPT_RANGES	0x02
 #define OPT_RAW		0x04
 #define OPT_WORD	0x08
+#define OPT_ALL		0x10	/* dmesg -a, check --all */
+#define OPT_FORCE	0x20	/* elfcore -f */
+#define NOPTS		6	/* OPT_* bits */
 
 struct command {
 	const char *name;
@@ -36,8 +40,10 @@ static const struct command commands[] = {
 	    "ADDR|SYMBOL[+OFF] LEN" },
 	{ "pages", cmd_pages, OPT_JSON | OPT_RANGES, 0, 0, 0, "" },
 	{ "nlist", cmd_nlist, OPT_JSON, 1, -1, 1, "SYM..." },
-	{ "dmesg", cmd_dmesg, 0, 0, 0, 0, "" },
-	{ "check", cmd_check, OPT_JSON, 0, 0, 0, "" },
+	{ "dmesg", cmd_dmesg, OPT_ALL, 0, 0, 0, "" },
+	{ "check", cmd_check, OPT_JSON | OPT_ALL, 0, 0, 0, "" },
+	{ "ps",    cmd_ps,    OPT_JSON, 0, 0, 1, "" },
+	{ "elfcore", cmd_elfcore, OPT_FORCE, 1, 1, 0, "[-f] OUT" },
 };
 
 static void
@@ -46,8 +52,9 @@ usage(FILE *f)
 	fputs(
 "usage: kvmarm [-N kernel] -M core [--mmu v4|v6|lpae] COMMAND [ARGS]\n"
 "\n"
-"Read a FreeBSD/arm kernel minidump (vmcore.N, or a raw copy of the dump\n"
-"device) on any host.\n"
+"Read a FreeBSD/arm kernel crash dump on any host: a minidump or a full ELF\n"
+"core (vmcore.N), gzip- or zstd-compressed (vmcore.N.gz, vmcore.N.zst), or\n"
+"a raw copy of the dump device or of the whole dump partition.\n"
 "\n"
 "commands:\n"
 "  info [--json]               what the dump is: format, layout, sizes\n"
@@ -57,12 +64,20 @@ usage(FILE *f)
 "                              ADDR may be SYMBOL[+OFF] with -N\n"
 "  pages [--ranges] [--json]   every mapped kernel page (or merged ranges)\n"
 "  nlist [--json] SYM...       kernel symbols (needs -N)\n"
-"  dmesg                       the kernel message buffer, oldest first\n"
-"  check [--json]              validate the dump; a line per problem\n"
+"  dmesg [-a]                  the kernel message buffer, oldest first, as\n"
+"                              dmesg(8) prints it (-a: also the lines of\n"
+"                              other syslog facilities than the kernel's)\n"
+"  check [--all] [--json]      validate the dump; a line per problem\n"
+"                              (--all: every run, none summarized)\n"
+"  ps [--json]                 every kernel thread: pid, tid, CPU, pcb,\n"
+"                              comm/tdname; '*' the crashed one (needs -N)\n"
+"  elfcore [-f] OUT            write the dump as an ELF core for gdb, lldb\n"
+"                              and drgn (-f: replace OUT)\n"
 "\n"
 "options:\n"
 "  -M core         the crash dump (required)\n"
-"  -N kernel       the kernel ELF it came from (symbols, byte order)\n"
+"  -N kernel       the kernel ELF it came from (symbols, byte order;\n"
+"                  required for a full ELF core)\n"
 "  --mmu FORMAT    decode page tables as v4, v6 or lpae, whatever the dump\n"
 "                  says (old ARMv4/v5 dumps say 0, read as v6)\n"
 "  --json          one JSON document (info, vtop, pages, nlist, check)\n"
@@ -96,7 +111,7 @@ struct parsed {
 	const struct command *cmd;
 	const char *cmd_name;
 	unsigned int opts_used;
-	const char *opt_names[4];	/* how each OPT_* bit was spelled */
+	const char *opt_names[NOPTS];	/* how each OPT_* bit was spelled */
 	int mmu_set;
 	unsigned int mmu;
 	int word_flags;			/* how many of -r -w -q were given */
@@ -121,8 +136,10 @@ option_value(int argc, char **argv, int *i, const char *opt)
 static void
 flag(struct parsed *p, unsigned int bit, const char *name)
 {
-	int k = bit == OPT_JSON ? 0 : bit == OPT_RANGES ? 1 :
-	    bit == OPT_RAW ? 2 : 3;
+	int k = 0;
+
+	while (k < NOPTS - 1 && (1u << k) != bit)
+		k++;
 
 	p->opts_used |= bit;
 	p->opt_names[k] = name;
@@ -173,12 +190,18 @@ parse_args(int argc, char **argv, struct cli *c, struct parsed *p, int *done)
 			p->mmu_set = 1;
 		} else if (strcmp(a, "--json") == 0) {
 			flag(p, OPT_JSON, a);
+		} else if (strcmp(a, "-a") == 0 || strcmp(a, "--all") == 0) {
+			flag(p, OPT_ALL, a);
+			c->all = 1;
 		} else if (strcmp(a, "--ranges") == 0) {
 			flag(p, OPT_RANGES, a);
 		} else if (strcmp(a, "-r") == 0) {
 			flag(p, OPT_RAW, a);
 			c->raw = 1;
 			p->word_flags++;
+		} else if (strcmp(a, "-f") == 0) {
+			flag(p, OPT_FORCE, a);
+			c->force = 1;
 		} else if (strcmp(a, "-w") == 0 || strcmp(a, "-q") == 0) {
 			flag(p, OPT_WORD, a);
 			c->word_size = a[1] == 'w' ? 4 : 8;
@@ -204,7 +227,7 @@ validate(struct cli *c, struct parsed *p)
 	if (cmd == NULL)
 		return cli_usage("unknown command '%s'", p->cmd_name);
 	p->cmd = cmd;
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < NOPTS; k++) {
 		unsigned int bit = 1u << k;
 
 		if ((p->opts_used & bit) && !(cmd->opts & bit))
@@ -264,9 +287,12 @@ main(int argc, char **argv)
 		goto out;
 	}
 	kvm_arm_info(c.kd, &c.info);
+	errno = 0;
 	rc = p.cmd->run(&c);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_error(&c, "error writing the output");
+		/* The output failed, not the dump: name stdout. */
+		fprintf(stderr, "kvmarm: stdout: write error%s%s\n",
+		    errno ? ": " : "", errno ? strerror(errno) : "");
 		rc = EXIT_USAGE;
 	}
 out:

@@ -27,6 +27,8 @@ struct cli {
 	int ranges;		/* pages --ranges */
 	int raw;		/* read -r */
 	int word_size;		/* read -w (4) / -q (8), else 0 */
+	int all;		/* dmesg -a, check --all */
+	int force;		/* elfcore -f */
 	char **args;		/* the subcommand's operands */
 	int nargs;
 };
@@ -72,6 +74,13 @@ uint64_t target_word(const struct cli *c, const unsigned char *p, int n);
 /* "rwx" with '-' for each missing right; buf holds 4 bytes. */
 const char *prot_string(unsigned int prot, char buf[4]);
 
+/*
+ * Text from the dump on one line: runs of white space become one space,
+ * bytes that are not printable \ooo, a backslash "\\\\".
+ */
+void put_text(const char *s);
+void fput_text(FILE *f, const char *s);
+
 /* The subcommands: each returns an exit status. */
 int cmd_info(struct cli *c);
 int cmd_vtop(struct cli *c);
@@ -80,6 +89,13 @@ int cmd_pages(struct cli *c);
 int cmd_nlist(struct cli *c);
 int cmd_dmesg(struct cli *c);
 int cmd_check(struct cli *c);
+int cmd_elfcore(struct cli *c);
+int cmd_ps(struct cli *c);
+
+/* info's lines (or JSON members) about the panic, when -N is given. */
+struct json;
+void info_panic_text(struct cli *c);
+void info_panic_json(struct cli *c, struct json *j);
 /* check's answer when the library refuses to open a file that is a dump. */
 int cmd_check_unopenable(struct cli *c, const char *why);
 

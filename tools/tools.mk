@@ -1,10 +1,8 @@
 # tools.mk: the kvmarm command, its man pages and its demo (included by
 # the top Makefile, whose variables it uses).
 
-TOOL_SRC = tools/kvmarm.c tools/util.c tools/json.c tools/progress.c \
-           tools/hexdump.c tools/cmd_info.c tools/cmd_vtop.c tools/cmd_read.c \
-           tools/cmd_pages.c tools/cmd_nlist.c tools/cmd_dmesg.c \
-           tools/cmd_check.c
+# Every tools/*.c is part of the tool: a new subcommand is one new file.
+TOOL_SRC = $(sort $(wildcard tools/*.c))
 TOOL_OBJ = $(TOOL_SRC:tools/%.c=$(B)/tools/%.o)
 TOOL_HDRS = include/kvm_arm.h $(wildcard tools/*.h)
 MAN_PAGES = man/kvmarm.1 man/kvm_arm.3
@@ -21,6 +19,10 @@ $(B)/kvmarm: $(TOOL_OBJ) $(LIB_A)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIB_A) $(LIBS)
 
 install: install-tools
+uninstall: uninstall-tools
+
+# man kvm_open2, man kvm_read2, ...: every name kvm_arm(3) lists, a link.
+MAN3_LINKS = $(shell sed -n 's/^\.Nm \(kvm_[a-z0-9_]*\).*/\1/p' man/kvm_arm.3)
 
 install-tools: $(B)/kvmarm
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -28,6 +30,16 @@ install-tools: $(B)/kvmarm
 	install -m 755 $(B)/kvmarm $(DESTDIR)$(BINDIR)/
 	install -m 644 man/kvmarm.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/kvm_arm.3 $(DESTDIR)$(MANDIR)/man3/
+	for f in $(MAN3_LINKS); do \
+		ln -sf kvm_arm.3 $(DESTDIR)$(MANDIR)/man3/$$f.3 || exit 1; \
+	done
+
+uninstall-tools:
+	rm -f $(DESTDIR)$(BINDIR)/kvmarm $(DESTDIR)$(MANDIR)/man1/kvmarm.1 \
+	    $(DESTDIR)$(MANDIR)/man3/kvm_arm.3
+	for f in $(MAN3_LINKS); do \
+		rm -f $(DESTDIR)$(MANDIR)/man3/$$f.3; \
+	done
 
 # The README's first command: what kvmarm says about a bundled fixture.
 DEMO_CORE   ?= fixtures/armv7-v2.core
@@ -44,4 +56,4 @@ demo: $(B)/kvmarm
 	@echo '$$ kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) read $(DEMO_SYMBOL) 64'
 	@$(B)/kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) read $(DEMO_SYMBOL) 64
 
-.PHONY: install-tools demo
+.PHONY: install-tools uninstall-tools demo

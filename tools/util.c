@@ -213,3 +213,41 @@ prot_string(unsigned int prot, char buf[4])
 	buf[3] = '\0';
 	return buf;
 }
+
+/*
+ * A header text field on one line: the kernel's version string ends in a
+ * newline and may hold several lines, so runs of white space become one
+ * space; bytes that are not printable are shown in octal and a backslash
+ * as "\\" (as dmesg does), so the escapes cannot be forged.
+ */
+void
+fput_text(FILE *f, const char *s)
+{
+	int space = 0;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == ' ' || ch == '\t' || ch == '\n') {
+			space = 1;
+			continue;
+		}
+		if (space)
+			fputc(' ', f);
+		space = 0;
+		if (ch == '\\')
+			fputs("\\\\", f);
+		else if (ch >= 0x20 && ch < 0x7f)
+			fputc(ch, f);
+		else
+			fprintf(f, "\\%03o", ch);
+	}
+}
+
+void
+put_text(const char *s)
+{
+	fput_text(stdout, s);
+}

@@ -80,4 +80,64 @@ run -M "$TMP/cut.core" pages
 expect_rc "cut inside the PTE array: exit 2" 2
 expect_err "cut inside the PTE array: names it" "$TMP/cut.core"
 
+# Another architecture's minidump (the same 17-byte prefix): named, exit 2,
+# for check too (it must not take it for a broken arm dump).
+for arch in arm64 amd64; do
+	cp "$core" "$TMP/$arch.core"
+	printf 'minidump FreeBSD/%s\000\000' "$arch" |
+	    dd of="$TMP/$arch.core" conv=notrunc 2>/dev/null
+	for c in info check; do
+		run -M "$TMP/$arch.core" $c
+		expect_rc "$arch minidump, $c: exit 2" 2
+		expect_err "$arch minidump, $c: named" "a FreeBSD/$arch minidump"
+	done
+done
+
+# A FIFO as -M or -N: refused at once by its kind (opening it for reading
+# would wait for a writer forever); timeout turns a hang into a failure.
+mkfifo "$TMP/fifo"
+for how in "-M $TMP/fifo" "-N $TMP/fifo -M $core" "-N /dev/null -M $core" "-M /dev/null"; do
+	timeout 20 "$K" $how info >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	expect_rc "$how: exit 2, no hang" 2
+	expect_err "$how: one line naming the kind" "not a regular file"
+done
+run -N "$TMP" -M "$core" info
+expect_rc "-N a directory: exit 2" 2
+expect_err "-N a directory: says so, as -M does" "$TMP: is a directory"
+
+# --help names what kvmarm reads.
+run --help
+expect_line "--help: full ELF cores" "ELF"
+expect_line "--help: compressed cores" "vmcore.N.gz, vmcore.N.zst"
+
+# A write error on stdout names stdout, not the core.
+if [ -w /dev/full ]; then
+	"$K" -M "$core" info >/dev/full 2>"$TMP/err"
+	rc=$?
+	expect_rc "info >/dev/full: exit 2" 2
+	expect_err "info >/dev/full: names stdout" "kvmarm: stdout: write error"
+	if grep -F "$core" "$TMP/err" >/dev/null; then
+		notok "info >/dev/full: does not blame the core" "$(first_err)"
+	else ok "info >/dev/full: does not blame the core"; fi
+else
+	echo "skip - write error on stdout: no /dev/full"
+fi
+
+# Every error line, whatever the failure, starts with "kvmarm: ".
+: >"$TMP/allerr"
+for how in "info" "-M" "-M $TMP/no-such.core info" "-M $core frob" \
+    "-M $core vtop 0x1" "-M $core read 0x1 4" "-M $core read version 4" \
+    "-N $F/armv7-v2.kernel -M $core nlist no_such" "-M $F/old-v1.core dmesg" \
+    "-N $F/old-v1.kernel -M $F/old-v1.core dmesg" "-M $core --mmu lpae info" \
+    "-N $F/elfcore-v6-be.kernel -M $F/elfcore-v6-be.core dmesg" \
+    "-M $F/elfcore-v6-be.core info" "-M $core vtop zz+" "-M $core read 0xc0000000 0"; do
+	"$K" $how >/dev/null 2>>"$TMP/allerr"
+done
+if [ -s "$TMP/allerr" ] && ! grep -v '^kvmarm: ' "$TMP/allerr" >/dev/null; then
+	ok "every error line starts with 'kvmarm: ' ($(wc -l <"$TMP/allerr" | tr -d ' ') lines)"
+else
+	notok "every error line starts with 'kvmarm: '" "$(grep -v '^kvmarm: ' "$TMP/allerr" | head -n 1)"
+fi
+
 finish

@@ -91,7 +91,7 @@ json_valid() {	# NAME: $TMP/out is one valid JSON document
 		if python3 -m json.tool "$TMP/out" >/dev/null 2>&1; then ok "$1"
 		else notok "$1" "python3 -m json.tool rejects it"; fi
 	else
-		ok "$1 # skip: no python3"
+		echo "skip - $1: no python3"
 	fi
 }
 

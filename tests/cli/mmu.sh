@@ -22,6 +22,6 @@ else
 	ok "--mmu v4 pages: no execute right"
 fi
 run -M "$core" --mmu v4 check
-expect_line "--mmu v4 check: notes the override of mmuformat 0" "^note: header: mmuformat 0"
+expect_line "--mmu v4 check: notes the override of mmuformat 0" "^note: mmu: decoded as v4 (--mmu), not as v6 (assumed"
 
 finish

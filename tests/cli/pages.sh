@@ -30,7 +30,7 @@ for n in armv7-v2 armv5-v1-be lpae-v2 old-v1; do
 	awk '$1 == "prot" { print $2, $3 }' "$F/$n.manifest" >"$TMP/prot"
 	while read -r va p; do
 		expect_line "pages $n $va: prot $(prot_of "$p")" \
-		    "^$(hex8 "$va")  0x[0-9a-f]*  [-0-9a-fx]* *  $(prot_of "$p")  4096\$"
+		    "^$(hex8 "$va")  0x[0-9a-f]* *  [-0-9a-fx]* *  $(prot_of "$p")  4096\$"
 	done <"$TMP/prot"
 
 	# The description's mappings, merged: VA, PA, offset or -, prot, size.
@@ -46,8 +46,15 @@ for n in armv7-v2 armv5-v1-be lpae-v2 old-v1; do
 		[ "$nodump" = - ] || off='-'
 		in_phys "$n" "$pa" || off='-'	# device memory is never dumped
 		expect_line "pages --ranges $n: map $va" \
-		    "^$(hex8 "$va")  $(hex8 "$pa")  $off *  $p  $(($size))\$"
+		    "^$(hex8 "$va")  $(hex8 "$pa") *  $off *  $p  $(($size))\$"
 	done <"$TMP/maps"
+	# Columns stay aligned, 40-bit physical addresses too: every line's
+	# OFFSET, PROT and LEN start where the header's do.
+	if awk 'NR == 1 { o = index($0, "OFFSET"); p = index($0, "PROT"); next }
+	    substr($0, o - 2, 2) != "  " || substr($0, o, 1) == " " ||
+	    substr($0, p - 2, 2) != "  " || substr($0, p, 1) == " " { bad = 1 }
+	    END { exit bad }' "$TMP/out"; then ok "pages --ranges $n: columns aligned"
+	else notok "pages --ranges $n: columns aligned" "$(head -n 3 "$TMP/out" | tr '\n' '|')"; fi
 	got=$(($(wc -l <"$TMP/out") - 1))
 	want=$(wc -l <"$TMP/maps" | tr -d ' ')
 	if [ "$got" = "$want" ]; then ok "pages --ranges $n: a line per mapping"
@@ -68,5 +75,44 @@ run -M "$F/armv7-v2.core" pages extra
 expect_rc "pages with an operand: exit 2" 2
 run -M "$F/armv7-v2.core" pages -r
 expect_rc "pages -r: exit 2" 2
+
+# On a terminal (stdout and stderr the same one, as script(1) gives), the
+# progress line of a large walk is erased before each row: rendered as a
+# terminal would (a carriage return goes back to column 0, ESC [ K erases
+# to the end of the line), every row starts with its VA.
+{
+	printf 'kva_size 0x10000000\nphys 0x40000000 0x40100000\n'
+	i=0
+	while [ $i -lt 16 ]; do
+		printf 'map 0x%x 0x%x 0x1000 rw\n' $((0xc0000000 + i * 0x1000000)) $((0x40000000 + i * 0x1000))
+		i=$((i + 1))
+	done
+} >"$TMP/big.desc"
+if ! command -v script >/dev/null 2>&1; then
+	echo "skip - pages on a terminal: no script(1)"
+elif "$BUILD/tests/mkcore" "$TMP/big.desc" "$TMP/big.core" >/dev/null 2>&1; then
+	script -qec "$K -M $TMP/big.core pages" /dev/null </dev/null >"$TMP/tty" 2>&1
+	# render: what each line shows once \r and ESC [ K have done their work.
+	awk '{
+		n = split($0, seg, "\r"); screen = ""
+		for (i = 1; i <= n; i++) {
+			s = seg[i]
+			if (substr(s, 1, 3) == "\033[K") { screen = ""; s = substr(s, 4) }
+			screen = s substr(screen, length(s) + 1)
+		}
+		print screen
+	}' "$TMP/tty" >"$TMP/shown"
+	rows=$(grep -c '^0x' "$TMP/shown")
+	if [ "$rows" = 16 ] && ! grep -v -e '^0x' -e '^VA ' -e '^ *$' "$TMP/shown" >/dev/null; then
+		ok "pages on a terminal: the progress line never runs into a row"
+	else
+		notok "pages on a terminal: the progress line never runs into a row" \
+		    "$rows rows; $(grep -v -e '^0x' -e '^VA ' -e '^ *$' "$TMP/shown" | head -n 1)"
+	fi
+	if grep -F 'pages:' "$TMP/tty" >/dev/null; then ok "pages on a terminal: progress was shown"
+	else notok "pages on a terminal: progress was shown" "no 'pages:' in the output"; fi
+else
+	notok "pages on a terminal" "mkcore failed on $TMP/big.desc"
+fi
 
 finish

@@ -126,4 +126,29 @@ else
 	notok "read -w into the cut" "no manifest read fact at $(printf '0x%x' "$last")"
 fi
 
+# -w / -q collapse repeated lines to "*" as hexdump does, and end with the
+# end address (expectations by hand from the kdata bytes below: three lines
+# of zeros, then one of 0x11 bytes).
+{
+	printf 'kva_size 0x100000\nphys 0x40000000 0x40100000\n'
+	printf 'map 0xc0000000 0x40000000 0x10000 rw\nkdata 0xc0001000 "'
+	i=0; while [ $i -lt 48 ]; do printf '\\x00'; i=$((i + 1)); done
+	i=0; while [ $i -lt 16 ]; do printf '\\x11'; i=$((i + 1)); done
+	printf '"\n'
+} >"$TMP/rep.desc"
+if "$BUILD/tests/mkcore" "$TMP/rep.desc" "$TMP/rep.core" >/dev/null 2>&1; then
+	printf '%s\n' 'c0001000  00000000 00000000 00000000 00000000' '*' \
+	    'c0001030  11111111 11111111 11111111 11111111' 'c0001040' >"$TMP/want"
+	run -M "$TMP/rep.core" read -w 0xc0001000 64
+	if cmp -s "$TMP/want" "$TMP/out"; then ok "read -w: repeated lines collapse to *"
+	else notok "read -w: repeated lines collapse to *" "$(tr '\n' '|' <"$TMP/out")"; fi
+	printf '%s\n' 'c0001000  0000000000000000 0000000000000000' '*' \
+	    'c0001030  1111111111111111 1111111111111111' 'c0001040' >"$TMP/want"
+	run -M "$TMP/rep.core" read -q 0xc0001000 64
+	if cmp -s "$TMP/want" "$TMP/out"; then ok "read -q: repeated lines collapse to *"
+	else notok "read -q: repeated lines collapse to *" "$(tr '\n' '|' <"$TMP/out")"; fi
+else
+	notok "read -w/-q collapse" "mkcore failed on $TMP/rep.desc"
+fi
+
 finish

@@ -1,0 +1,211 @@
+/*
+ * test_elfcore_write.c: the ELF core writer (tools/elfcore_write.c) as
+ * gdb-multiarch reads it, apart from any dump: NT_PRSTATUS registers and
+ * thread ids in both byte orders, more than 65535 segments (PN_XNUM
+ * extended numbering), and a write error.  Expected values are the ones
+ * the test put in; what is checked is what gdb reads back.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bytes.h"
+#include "elfcore_write.h"
+#include "harness.h"
+
+#define GDB "gdb-multiarch"
+
+static int
+have_gdb(void)
+{
+	return system("command -v " GDB " >/dev/null 2>&1") == 0;
+}
+
+/* Run gdb on core with the -ex commands cmds; its output in out. */
+static int
+gdb_run(const char *core, const char *cmds, char *out, size_t outlen)
+{
+	char cmd[4096];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), GDB " -batch -nx -ex 'set architecture "
+	    "arm' -ex 'core-file %s' %s 2>&1", core, cmds);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	n = fread(out, 1, outlen - 1, p);
+	out[n] = '\0';
+	return pclose(p) == 0 ? 0 : -1;
+}
+
+/* Segment data: each load's 16 bytes are its index and its VA. */
+static int
+fill_index(void *arg, const struct ecore_load *l, uint64_t off,
+    unsigned char *buf, size_t len, char *why, size_t whylen)
+{
+	int be = *(const int *)arg;
+	unsigned char b[16];
+
+	(void)why, (void)whylen;
+	memset(b, 0, sizeof(b));
+	put32(b, (uint32_t)((l->vaddr - 0x40000000) / 32), be);
+	put32(b + 4, (uint32_t)l->vaddr, be);
+	memcpy(buf, b + off, len);
+	return 0;
+}
+
+static int
+write_core(struct ecore *e, const char *path, int be)
+{
+	char err[256];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = ecore_write(e, fd, fill_index, &be, err, sizeof(err));
+	if (rc != 0)
+		printf("# %s\n", err);
+	close(fd);
+	return rc;
+}
+
+/* Two threads: a pcb's registers (r0..r3 unknown) and a whole trapframe. */
+static void
+registers(int be)
+{
+	const char *order = be ? "big-endian" : "little-endian";
+	struct kvm_arm_regs pcb = { .valid = KVM_ARM_REGS_PCB };
+	struct kvm_arm_regs tf = { .valid = KVM_ARM_REGS_ALL,
+	    .cpsr = 0x60000093 };
+	char path[512], out[8192], want[512];
+	struct ecore e;
+
+	for (int i = 0; i < 16; i++) {
+		/* (Word-aligned: gdb takes an odd pc for Thumb and masks it.) */
+		pcb.r[i] = 0xc0de0000u + (uint32_t)i * 0x10u;
+		tf.r[i] = 0xc1000000u + (uint32_t)i * 0x110u;
+	}
+	ecore_init(&e, be);
+	check(ecore_add_load(&e, 0x40000000, 0x1000, 16, KVM_PROT_READ, 0) ==
+	    0 && ecore_add_prstatus(&e, 100042, 0, &pcb, 0x13) == 0 &&
+	    ecore_add_prstatus(&e, 100099, 0, &tf, 0x13) == 0 &&
+	    ecore_add_prpsinfo(&e, 0, "kernel", "kernel") == 0,
+	    "writer %s: notes added", order);
+	snprintf(path, sizeof(path), "%s/regs-%d.core", harness_tmpdir(), be);
+	check(write_core(&e, path, be) == 0, "writer %s: written", order);
+	ecore_free(&e);
+
+	if (gdb_run(path, "-ex 'info threads' "
+	    "-ex 'thread 1' -ex 'printf \"regs %x %x %x %x %x %x %x %x\\n\", "
+	    "$r0, $r3, $r4, $r12, $sp, $lr, $pc, $cpsr' "
+	    "-ex 'thread 2' -ex 'printf \"regs %x %x %x %x %x %x %x %x\\n\", "
+	    "$r0, $r3, $r4, $r12, $sp, $lr, $pc, $cpsr'", out, sizeof(out))
+	    != 0) {
+		check(0, "writer %s: gdb runs: %.200s", order, out);
+		return;
+	}
+	check(strstr(out, "LWP 100042") != NULL &&
+	    strstr(out, "LWP 100099") != NULL, "writer %s: gdb lists LWP "
+	    "100042 and LWP 100099", order);
+	check(strstr(out, "* 1    LWP 100042") != NULL, "writer %s: the "
+	    "first NT_PRSTATUS is gdb's selected thread", order);
+	snprintf(want, sizeof(want), "regs 0 0 c0de0040 c0de00c0 c0de00d0 "
+	    "c0de00e0 c0de00f0 13\n");
+	check(strstr(out, want) != NULL, "writer %s: a pcb's registers, r0..r3 "
+	    "0 and cpsr SVC", order);
+	snprintf(want, sizeof(want), "regs c1000000 c1000330 c1000440 "
+	    "c1000cc0 c1000dd0 c1000ee0 c1000ff0 60000093\n");
+	check(strstr(out, want) != NULL, "writer %s: a trapframe's registers "
+	    "and cpsr", order);
+}
+
+/* 70000 segments: e_phnum is PN_XNUM and section 0 holds the count. */
+static void
+many_segments(int be)
+{
+	const char *order = be ? "big-endian" : "little-endian";
+	const unsigned probe[] = { 0, 65533, 65534, 65535, 69999 };
+	char path[512], out[8192], cmds[2048], want[128];
+	struct ecore e;
+	size_t n = 0;
+	int added = 0;
+
+	ecore_init(&e, be);
+	/* Keys descend, so data go out in the opposite order to the headers. */
+	for (unsigned i = 0; i < 70000; i++)
+		added |= ecore_add_load(&e, 0x40000000 + 32 * (uint64_t)i,
+		    0x1000, 16, KVM_PROT_READ, 70000 - i);
+	snprintf(path, sizeof(path), "%s/many-%d.core", harness_tmpdir(), be);
+	check(added == 0 && write_core(&e, path, be) == 0,
+	    "writer %s: 70000 segments written", order);
+	ecore_free(&e);
+
+	for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
+		n += (size_t)snprintf(cmds + n, sizeof(cmds) - n,
+		    "-ex 'x/2xw 0x%x' ", 0x40000000u + 32 * probe[i]);
+	if (gdb_run(path, cmds, out, sizeof(out)) != 0) {
+		check(0, "writer %s: gdb opens 70000 segments: %.200s", order,
+		    out);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++) {
+		snprintf(want, sizeof(want), "0x%x:\t0x%08x\t0x%08x",
+		    0x40000000u + 32 * probe[i], probe[i],
+		    0x40000000u + 32 * probe[i]);
+		check(strstr(out, want) != NULL, "writer %s: gdb reads segment "
+		    "%u of 70000", order, probe[i] + 1);
+	}
+}
+
+static int
+fill_fails(void *arg, const struct ecore_load *l, uint64_t off,
+    unsigned char *buf, size_t len, char *why, size_t whylen)
+{
+	(void)arg, (void)l, (void)off, (void)buf, (void)len;
+	snprintf(why, whylen, "the source said no");
+	return -1;
+}
+
+static void
+errors(void)
+{
+	char err[256];
+	struct ecore e;
+	int fd;
+
+	ecore_init(&e, 0);
+	ecore_add_load(&e, 0x40000000, 0, 4096, KVM_PROT_READ, 0);
+	if ((fd = open("/dev/full", O_WRONLY)) >= 0) {
+		err[0] = '\0';
+		check(ecore_write(&e, fd, fill_index, &(int){ 0 }, err,
+		    sizeof(err)) == -1 && strstr(err, "No space left") != NULL,
+		    "writer: a full disk is an error saying so (%s)", err);
+		close(fd);
+	} else {
+		printf("skip - writer: a full disk: no /dev/full here\n");
+	}
+	fd = open("/dev/null", O_WRONLY);
+	err[0] = '\0';
+	check(ecore_write(&e, fd, fill_fails, NULL, err, sizeof(err)) == -1 &&
+	    strcmp(err, "the source said no") == 0,
+	    "writer: the source's failure is the error (%s)", err);
+	close(fd);
+	ecore_free(&e);
+}
+
+int
+main(void)
+{
+	errors();
+	if (!have_gdb()) {
+		printf("skip - writer read back by gdb: " GDB " is not "
+		    "installed (tools/setup.sh installs it)\n");
+		return harness_status();
+	}
+	for (int be = 0; be <= 1; be++) {
+		registers(be);
+		many_segments(be);
+	}
+	return harness_status();
+}

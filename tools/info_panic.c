@@ -1,0 +1,131 @@
+/*
+ * info_panic.c: what `kvmarm info` says about the crash itself when the
+ * kernel ELF is given: the panic string, the kernel's version and the
+ * crashed thread (tid, pid, comm/tdname), so that one command triages a
+ * core.
+ */
+#include <string.h>
+
+#include "json.h"
+#include "kvmarm.h"
+
+#define KEY "%-20s"
+
+struct crashed {
+	int found;
+	struct kvm_arm_thread t;
+};
+
+static int
+find_crashed(const struct kvm_arm_thread *t, void *arg)
+{
+	struct crashed *cr = arg;
+
+	if (!t->crashed)
+		return 1;
+	cr->found = 1;
+	cr->t = *t;
+	return 0;
+}
+
+/* Why a fact is missing: the library's one line, or "" when it is not. */
+struct missing {
+	char panic[_POSIX2_LINE_MAX];
+	char threads[_POSIX2_LINE_MAX];
+};
+
+/* The panic facts and the crashed thread; 1 when the panic facts exist. */
+static int
+gather(struct cli *c, struct kvm_arm_panic *p, struct crashed *cr,
+    struct missing *m)
+{
+	int have_panic = kvm_arm_panic(c->kd, p) == 0;
+
+	m->panic[0] = m->threads[0] = '\0';
+	if (!have_panic)
+		snprintf(m->panic, sizeof(m->panic), "%s", kvm_geterr(c->kd));
+	memset(cr, 0, sizeof(*cr));
+	if (kvm_arm_walk_threads(c->kd, find_crashed, cr) < 0)
+		snprintf(m->threads, sizeof(m->threads), "%s",
+		    kvm_geterr(c->kd));
+	return have_panic;
+}
+
+void
+info_panic_text(struct cli *c)
+{
+	struct kvm_arm_panic p;
+	struct crashed cr;
+	struct missing m;
+	int have_panic;
+
+	if (c->kernel == NULL)
+		return;
+	have_panic = gather(c, &p, &cr, &m);
+	printf(KEY, "panic:");
+	if (!have_panic) {
+		fputs("unknown: ", stdout);
+		put_text(m.panic);
+		putchar('\n');
+	} else {
+		if (p.panicked)
+			put_text(p.panicstr);
+		else
+			fputs("none (panicstr is NULL: the kernel did not "
+			    "panic)", stdout);
+		putchar('\n');
+		printf(KEY, "kernel version:");
+		put_text(p.version[0] ? p.version : "unknown");
+		putchar('\n');
+	}
+	printf(KEY, "crashed thread:");
+	if (cr.found) {
+		printf("tid %d, pid %d (", cr.t.tid, cr.t.pid);
+		put_text(cr.t.comm);
+		putchar('/');
+		put_text(cr.t.name);
+		printf("), registers from %s\n", cr.t.pcb_name);
+	} else if (m.threads[0] != '\0') {
+		printf("unknown: ");
+		put_text(m.threads);
+		putchar('\n');
+	} else {
+		printf("none found (dumptid %d)\n", p.dumptid);
+	}
+}
+
+void
+info_panic_json(struct cli *c, struct json *j)
+{
+	struct kvm_arm_panic p;
+	struct crashed cr;
+	struct missing m;
+	int have_panic;
+
+	if (c->kernel == NULL)
+		return;
+	have_panic = gather(c, &p, &cr, &m);
+	if (have_panic && p.panicked)
+		json_str(j, "panic_string", p.panicstr);
+	else
+		json_null(j, "panic_string");
+	if (have_panic && p.version[0] != '\0')
+		json_str(j, "kernel_version", p.version);
+	else
+		json_null(j, "kernel_version");
+	if (cr.found) {
+		json_object(j, "crashed_thread", 1);
+		json_int(j, "tid", cr.t.tid);
+		json_int(j, "pid", cr.t.pid);
+		json_str(j, "comm", cr.t.comm);
+		json_str(j, "name", cr.t.name);
+		json_str(j, "pcb", cr.t.pcb_name);
+		json_end(j);
+	} else {
+		json_null(j, "crashed_thread");
+	}
+	if (m.panic[0] != '\0')
+		json_str(j, "panic_error", m.panic);
+	if (m.threads[0] != '\0')
+		json_str(j, "threads_error", m.threads);
+}
