@@ -83,14 +83,12 @@ fail:
 }
 
 int
-file_write(const struct file *f, uint64_t off, const void *buf, size_t len)
+fd_write_all(int fd, uint64_t off, const void *buf, size_t len)
 {
 	size_t done = 0;
 
-	if (!f->writable || off > f->size || len > f->size - off)
-		return -1;
 	while (done < len) {
-		ssize_t n = pwrite(f->fd, (const char *)buf + done, len - done,
+		ssize_t n = pwrite(fd, (const char *)buf + done, len - done,
 		    (off_t)(off + done));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -99,6 +97,14 @@ file_write(const struct file *f, uint64_t off, const void *buf, size_t len)
 		done += (size_t)n;
 	}
 	return 0;
+}
+
+int
+file_write(const struct file *f, uint64_t off, const void *buf, size_t len)
+{
+	if (!f->writable || off > f->size || len > f->size - off)
+		return -1;
+	return fd_write_all(f->fd, off, buf, len);
 }
 
 void

@@ -36,6 +36,8 @@ int file_open(struct file *f, const char *path, int writable, char *err,
  * regular file (a FIFO)", ...), or NULL for a regular file.
  */
 const char *file_not_regular(unsigned int mode);
+/* pwrite all len bytes to fd at off, retrying short writes: 0, or -1. */
+int fd_write_all(int fd, uint64_t off, const void *buf, size_t len);
 /* Write len bytes at off (a writable file): 0, or -1. */
 int file_write(const struct file *f, uint64_t off, const void *buf,
     size_t len);

@@ -120,40 +120,6 @@ make_header(const struct file *f, uint64_t base, uint64_t len,
 	return ok ? 0 : -1;
 }
 
-static int
-read_all(int fd, void *buf, size_t len)
-{
-	unsigned char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The points of an entry must describe a stream of this length. */
 static int
 points_plausible(const struct gz_index *ix, uint64_t len)
@@ -178,26 +144,25 @@ gzip_cache_load(const struct file *f, uint64_t base, uint64_t len,
     struct gz_index *ix)
 {
 	unsigned char want[HDR], h[HDR], *pts = NULL, tail[4];
-	char path[4200];
+	char path[4200], err[64];
 	struct gz_index n = { 0 };
-	uint64_t npoints;
+	struct file e;
+	uint64_t npoints, at;
 	uint32_t crc;
-	struct stat st;
-	int fd, ok = 0;
+	int ok = 0;
 
-	if (entry_path(f, base, path, sizeof(path), 0) != 0)
+	if (entry_path(f, base, path, sizeof(path), 0) != 0 ||
+	    file_open(&e, path, 0, err, sizeof(err)) != 0)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    read_all(fd, h, HDR) != 0 ||
+	/* Read, not mapped: the windows are copied out once. */
+	file_unmap(&e);
+	if (file_read(&e, 0, h, HDR) != HDR ||
 	    make_header(f, base, len, want) != 0 || memcmp(h, want, 80) != 0)
 		goto out;
 	npoints = load64(h + 80, 0);
 	/* Bounded by the stream, as when the index is built. */
 	if (npoints == 0 || npoints > 4 + len / GZ_WINDOW ||
-	    (uint64_t)st.st_size != HDR + npoints * (POINT + GZ_WINDOW) + 4)
+	    e.size != HDR + npoints * (POINT + GZ_WINDOW) + 4)
 		goto out;
 	n.npoints = n.cap = (size_t)npoints;
 	n.span = load64(h + 88, 0);
@@ -206,10 +171,13 @@ gzip_cache_load(const struct file *f, uint64_t base, uint64_t len,
 	pts = malloc(n.npoints * POINT);
 	n.points = malloc(n.npoints * sizeof(*n.points));
 	n.windows = malloc(n.npoints * GZ_WINDOW);
+	at = HDR + n.npoints * POINT;
 	if (pts == NULL || n.points == NULL || n.windows == NULL ||
-	    read_all(fd, pts, n.npoints * POINT) != 0 ||
-	    read_all(fd, n.windows, n.npoints * GZ_WINDOW) != 0 ||
-	    read_all(fd, tail, 4) != 0)
+	    file_read(&e, HDR, pts, n.npoints * POINT) !=
+	    (int64_t)(n.npoints * POINT) ||
+	    file_read(&e, at, n.windows, n.npoints * GZ_WINDOW) !=
+	    (int64_t)(n.npoints * GZ_WINDOW) ||
+	    file_read(&e, at + n.npoints * GZ_WINDOW, tail, 4) != 4)
 		goto out;
 	crc = (uint32_t)crc32(0, h, HDR);
 	crc = (uint32_t)crc32(crc, pts, (uInt)(n.npoints * POINT));
@@ -225,7 +193,7 @@ gzip_cache_load(const struct file *f, uint64_t base, uint64_t len,
 	}
 	ok = points_plausible(&n, len);
 out:
-	close(fd);
+	file_close(&e);
 	free(pts);
 	if (!ok) {
 		free(n.points);
@@ -242,6 +210,7 @@ gzip_cache_store(const struct file *f, uint64_t base, uint64_t len,
 {
 	unsigned char h[HDR], p[POINT], tail[4];
 	char path[4200], tmp[4300];
+	uint64_t at;
 	uint32_t crc;
 	int fd, ok;
 
@@ -258,20 +227,22 @@ gzip_cache_store(const struct file *f, uint64_t base, uint64_t len,
 	if (fd < 0)
 		return;		/* unwritable: the next open rebuilds */
 	crc = (uint32_t)crc32(0, h, HDR);
-	ok = write_all(fd, h, HDR) == 0;
-	for (size_t i = 0; ok && i < ix->npoints; i++) {
+	ok = fd_write_all(fd, 0, h, HDR) == 0;
+	at = HDR;
+	for (size_t i = 0; ok && i < ix->npoints; i++, at += POINT) {
 		store64(p, ix->points[i].out, 0);
 		store64(p + 8, ix->points[i].in, 0);
 		store64(p + 16, (uint64_t)ix->points[i].bits, 0);
 		crc = (uint32_t)crc32(crc, p, POINT);
-		ok = write_all(fd, p, POINT) == 0;
+		ok = fd_write_all(fd, at, p, POINT) == 0;
 	}
-	for (size_t i = 0; ok && i < ix->npoints; i++) {
+	for (size_t i = 0; ok && i < ix->npoints; i++, at += GZ_WINDOW) {
 		crc = (uint32_t)crc32(crc, ix->windows + i * GZ_WINDOW, GZ_WINDOW);
-		ok = write_all(fd, ix->windows + i * GZ_WINDOW, GZ_WINDOW) == 0;
+		ok = fd_write_all(fd, at, ix->windows + i * GZ_WINDOW,
+		    GZ_WINDOW) == 0;
 	}
 	store32(tail, crc, 0);
-	ok = ok && write_all(fd, tail, 4) == 0;
+	ok = ok && fd_write_all(fd, at, tail, 4) == 0;
 	if (close(fd) != 0 || !ok || rename(tmp, path) != 0)
 		unlink(tmp);
 }

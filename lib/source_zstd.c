@@ -46,22 +46,6 @@ temp_file(char *err, size_t errlen)
 }
 
 static int
-write_all(int fd, const unsigned char *p, size_t len, uint64_t off)
-{
-	while (len > 0) {
-		ssize_t n = pwrite(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
 all_zero(const unsigned char *p, size_t len)
 {
 	return len == 0 || (p[0] == 0 && memcmp(p, p + 1, len - 1) == 0);
@@ -86,7 +70,7 @@ write_sparse(int fd, const unsigned char *out, size_t len, uint64_t off)
 				break;
 			j += n;
 		}
-		if (write_all(fd, out + i, j - i, off + i) != 0)
+		if (fd_write_all(fd, off + i, out + i, j - i) != 0)
 			return -1;
 		i = j;
 	}
