@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #define PAGE		4096u
-/* More runs than this would crowd the process's mappings (Linux allows
- * 65530): the table serves instead. */
-#define MAX_RUNS	4096
+/*
+ * More runs than this would crowd the process's mappings (Linux allows
+ * 65530 for all of them, and a program may hold many dumps open): such a
+ * dump is read through the table instead.
+ */
+#define MAX_RUNS	1024
 
 int
 pagetab_alloc(struct pagetab *pt, uint64_t n, uint64_t va_start)
