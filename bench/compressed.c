@@ -244,7 +244,7 @@ bench_zstd(const char *path, kvm_t *plain, const uint64_t *vas, size_t nvas,
 	memset(r, 0, sizeof(*r));
 	r->stored = file_size(path);
 	alternate_with(open_close, (void *)path, open_close, (void *)path,
-	    (rounds + 1) / 2, &r->open, &dummy);
+	    (rounds + 5) / 6, &r->open, &dummy);
 	r->open = (r->open + dummy) / 2;
 	kd = open_core(path);
 	if (kd == NULL)
