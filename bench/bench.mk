@@ -16,7 +16,11 @@ $(B)/bench/bench: $(BENCH_OBJ) $(TEST_SUPPORT) $(LIB_A)
 bench: $(B)/bench/bench
 	$(B)/bench/bench $(BENCH_ARGS)
 
-.PHONY: bench
+# kvmarm bt -a on 1013 threads against kvmarm ps on the same dump.
+bench-bt: all $(B)/tests/mkcore $(B)/kvmarm
+	sh bench/bt.sh $(B)
+
+.PHONY: bench bench-bt
 
 # kvmarm elfcore against cp and gzip -dc (bench/elfcore.sh; a shell script,
 # apart from bench.c).  BENCH_ELFCORE_ROUNDS rounds, medians compared.
@@ -26,5 +30,7 @@ bench-elfcore: $(B)/kvmarm $(B)/tests/mkcore
 	sh bench/elfcore.sh $(B) $(BENCH_ELFCORE_ROUNDS)
 
 bench: bench-elfcore
+
+bench: bench-bt
 
 .PHONY: bench-elfcore

@@ -1,7 +1,7 @@
 # fuzz.mk: libFuzzer targets and the sanitizer and valgrind runs of the
 # tests (included by the top Makefile, whose variables it uses).
 #
-#   make fuzz FUZZ_SECONDS=N   build both fuzz targets with clang
+#   make fuzz FUZZ_SECONDS=N   build the fuzz targets with clang
 #                              (ASan+UBSan+libFuzzer), seed them, run each
 #                              for N seconds; a crash fails the run and is
 #                              saved under build-fuzz/crashes/
@@ -21,7 +21,8 @@ FUZZ_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) \
 FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_B)/lib/%.o)
 FUZZ_SUPPORT = $(FUZZ_B)/tests/mapdesc.o $(FUZZ_B)/tests/mkcore.o \
                $(FUZZ_B)/fuzz/fuzz_file.o
-FUZZ_TARGETS = $(FUZZ_B)/fuzz_core $(FUZZ_B)/fuzz_kernel
+FUZZ_TARGETS = $(FUZZ_B)/fuzz_core $(FUZZ_B)/fuzz_kernel $(FUZZ_B)/fuzz_threads \
+               $(FUZZ_B)/fuzz_gdb_packet $(FUZZ_B)/fuzz_gdb_server
 # A run: stop after FUZZ_SECONDS; an input slower than 10 s is a hang; an
 # allocation over 64 MiB for an input of at most 256 KiB is a finding.
 FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
@@ -45,14 +46,33 @@ $(FUZZ_B)/fuzz/%.o: fuzz/%.c fuzz/*.h include/kvm_arm.h
 $(FUZZ_B)/fuzz_%: $(FUZZ_B)/fuzz/fuzz_%.o $(FUZZ_SUPPORT) $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
+# The gdb stub, from the tool's sources: its packet receiver alone, and its
+# commands on a real dump (the threads-le fixture).
+$(FUZZ_B)/tools/%.o: tools/%.c tools/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+FUZZ_GDB_SERVER = $(FUZZ_B)/tools/gdb_server.o $(FUZZ_B)/tools/contexts.o \
+                  $(FUZZ_B)/tools/gdb_packet.o
+$(FUZZ_B)/fuzz_gdb_packet: $(FUZZ_B)/tools/gdb_packet.o
+$(FUZZ_B)/fuzz_gdb_server: $(FUZZ_GDB_SERVER)
+
 # Keep the objects between runs (make would delete them as intermediates).
-.SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_SUPPORT) $(FUZZ_TARGETS:$(FUZZ_B)/%=$(FUZZ_B)/fuzz/%.o)
+.SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_SUPPORT) $(FUZZ_TARGETS:$(FUZZ_B)/%=$(FUZZ_B)/fuzz/%.o) \
+            $(FUZZ_GDB_SERVER)
 
 # Seeds: the fixtures that exist (fixtures/*.core, *.gz, *.kernel), and
-# dumps and kernels written from fuzz/seeds/*.desc by the fixture writer.
+# dumps and kernels written from fuzz/seeds/*.desc by the fixture writer;
+# for the thread target, the qemu-run kernel's dumps behind its header
+# byte (fuzz/fuzz_threads.c), one of them with a patch of its unwind tables;
+# for the gdb stub, streams of packets (fuzz/seeds/gdb/*.raw; to the packet
+# target the first byte sets the size of the pieces the rest is fed in).
 fuzz-seeds: $(B)/tests/mkcore
 	rm -rf $(FUZZ_B)/seeds
-	mkdir -p $(FUZZ_B)/seeds/core $(FUZZ_B)/seeds/kernel
+	mkdir -p $(FUZZ_B)/seeds/core $(FUZZ_B)/seeds/kernel $(FUZZ_B)/seeds/threads \
+	    $(FUZZ_B)/seeds/gdb_packet $(FUZZ_B)/seeds/gdb_server
+	cp fuzz/seeds/gdb/*.raw $(FUZZ_B)/seeds/gdb_packet/
+	cp fuzz/seeds/gdb/*.raw $(FUZZ_B)/seeds/gdb_server/
 	for d in fuzz/seeds/*.desc; do \
 	    n=$$(basename $$d .desc); \
 	    $(B)/tests/mkcore $$d $(FUZZ_B)/seeds/core/$$n.core \
@@ -64,16 +84,31 @@ fuzz-seeds: $(B)/tests/mkcore
 	for f in fixtures/*.kernel; do \
 	    [ ! -f "$$f" ] || cp "$$f" $(FUZZ_B)/seeds/kernel/ || exit 1; \
 	done
+	{ printf '\000'; cat fixtures/threads-le.core; } >$(FUZZ_B)/seeds/threads/le
+	{ printf '\001'; cat fixtures/threads-be.core; } >$(FUZZ_B)/seeds/threads/be
+	{ printf '\000'; cat fixtures/threads-loop.core; } >$(FUZZ_B)/seeds/threads/loop
+	{ printf '\002\020\000\010\000\377\377\377\377\200\200\200\200'; \
+	    cat fixtures/threads-le.core; } >$(FUZZ_B)/seeds/threads/patched
 
-# New inputs go to corpus/ (kept between runs); the seeds are read only.
+# Each target in turn; new inputs go to build-fuzz/corpus/NAME (kept between
+# runs), the seeds and the committed corpus (fuzz/corpus/NAME) are read
+# only.  A crash stops the run with the command that reproduces it.
+FUZZ_NAMES = core kernel threads gdb_packet gdb_server
 fuzz: $(FUZZ_TARGETS) fuzz-seeds
-	mkdir -p $(FUZZ_B)/corpus/core $(FUZZ_B)/corpus/kernel $(FUZZ_B)/crashes
-	KVM_ARM_NO_CACHE=1 $(FUZZ_B)/fuzz_core $(FUZZ_RUN_FLAGS) \
-	    -artifact_prefix=$(FUZZ_B)/crashes/core- \
-	    $(FUZZ_B)/corpus/core $(FUZZ_B)/seeds/core
-	KVM_ARM_NO_CACHE=1 $(FUZZ_B)/fuzz_kernel $(FUZZ_RUN_FLAGS) \
-	    -artifact_prefix=$(FUZZ_B)/crashes/kernel- \
-	    $(FUZZ_B)/corpus/kernel $(FUZZ_B)/seeds/kernel
+	mkdir -p $(FUZZ_B)/crashes
+	for t in $(FUZZ_NAMES); do \
+	    mkdir -p $(FUZZ_B)/corpus/$$t fuzz/corpus/$$t || exit 1; \
+	    KVM_ARM_NO_CACHE=1 $(FUZZ_B)/fuzz_$$t $(FUZZ_RUN_FLAGS) \
+	        -artifact_prefix=$(FUZZ_B)/crashes/$$t- \
+	        $(FUZZ_B)/corpus/$$t $(FUZZ_B)/seeds/$$t fuzz/corpus/$$t || { \
+	        for c in $(FUZZ_B)/crashes/$$t-*; do \
+	            echo "fuzz_$$t found a crash; reproduce: $(FUZZ_B)/fuzz_$$t $$c"; \
+	        done; exit 1; }; \
+	done
+
+# The release check: an hour of each target.
+fuzz-long:
+	$(MAKE) fuzz FUZZ_SECONDS=3600
 
 # The test suite with ASan and UBSan, in its own build directory; any
 # report fails the run (UBSan halts on its first).  Tests that compile a
@@ -116,4 +151,4 @@ check-valgrind: tests
 	    fi; \
 	done; exit $$status
 
-.PHONY: fuzz fuzz-seeds check-asan check-valgrind
+.PHONY: fuzz fuzz-long fuzz-seeds check-asan check-valgrind

@@ -5,8 +5,10 @@
  * fixture writer; each input is opened as the kernel of the one whose byte
  * order its ELF header claims (so byte order checks do not stop every input
  * before the symbol table), then kvm_nlist2 looks up known names and one
- * taken from the input.  Promises checked besides the sanitizers': a failed
- * open or lookup always says why.
+ * taken from the input; then the unwinder runs on the input's unwind tables
+ * (and DWARF) from a pc the input picks.  Promises checked besides the
+ * sanitizers': a failed open or lookup always says why, and so does the
+ * end of every unwind.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -61,6 +63,55 @@ make_cores(void)
 	free(d);
 }
 
+static int
+count_frame(const struct kvm_arm_frame *f, void *arg)
+{
+	(void)f;
+	++*(int *)arg;
+	return 1;
+}
+
+/* Backtraces from pcs in the mapped pages and at the symbols found. */
+static void
+unwind(kvm_t *kd, const uint8_t *data, size_t size, const struct kvm_nlist *nl)
+{
+	/* The thread fixture kernels' seeds have these: an EHABI frame, the
+	 * CFI-only function, a trapframe entry. */
+	static const char *const fns[] = { "doadump", "devfs_ioctl",
+	    "exception_exit" };
+	uint32_t pcs[6] = { 0xc0000000u, (uint32_t)nl[0].n_value,
+	    (uint32_t)nl[3].n_value };
+	char why[1024];
+	const char *s;
+	kvaddr_t off;
+	int line;
+
+	if (size >= 8)		/* an address the input chose, in the pages */
+		pcs[0] += (uint32_t)(data[6] | data[7] << 8) & 0x1ffcu;
+	for (int i = 0; i < 3; i++) {
+		struct kvm_nlist one[2] = { { .n_name = fns[i] },
+		    { .n_name = NULL } };
+		pcs[3 + i] = kvm_nlist2(kd, one) == 0 ?
+		    (uint32_t)one[0].n_value + 8 : 0;
+	}
+	for (int i = 0; i < 6; i++) {
+		struct kvm_arm_regs r;
+		int frames = 0, n;
+
+		memset(&r, 0, sizeof(r));
+		r.r[13] = 0xc0001000u;
+		r.r[14] = pcs[(i + 1) % 6];
+		r.r[15] = pcs[i];
+		r.valid = KVM_ARM_REGS_PCB;
+		(void)kvm_arm_symbolize(kd, pcs[i], &s, &off);
+		(void)kvm_arm_srcline(kd, pcs[i], &s, &line);
+		n = kvm_arm_unwind(kd, &r, count_frame, &frames, why, sizeof(why));
+		if ((n >= 0 && (n != frames || why[0] == '\0')) ||
+		    (n < 0 && kvm_geterr(kd)[0] == '\0'))
+			abort();	/* every unwind ends with a reason */
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -93,6 +144,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* -1 only with a reason (a kernel without a symbol table opens). */
 	if (kvm_nlist2(kd, nl) < 0 && kvm_geterr(kd)[0] == '\0')
 		abort();
+	unwind(kd, data, size, nl);
 	kvm_close(kd);
 	return 0;
 }

@@ -347,6 +347,7 @@ kvm_close(kvm_t *kd)
 		kd->ct->close(kd);
 	source_close(&kd->src);
 	unwinder_free(kd->unwinder);	/* before the ELF it reads */
+	free(kd->layout);
 	symtab_close(kd->symtab);
 	free(kd->msgbuf_text);
 	free(kd->corefile);

@@ -23,6 +23,7 @@
 
 struct symtab;
 struct elfcore;
+struct thread_layout;
 struct unwinder;
 
 /* Why a VA did not translate: raw facts, made into a message on demand. */
@@ -118,6 +119,7 @@ struct __kvm {
 	struct symtab *symtab;
 	int (*resolver)(const char *, kvaddr_t *);
 	struct unwinder *unwinder;	/* unwind.c: made on first use */
+	struct thread_layout *layout;	/* threads: read on first use */
 };
 
 /* Format a one-line error into kd->errbuf (and stderr under kvm_open). */
@@ -170,6 +172,13 @@ int symtab_read(const struct symtab *st, kvaddr_t va, void *buf, size_t len);
 /* The kernel ELF's libelf handle (DWARF readers open libdw on it). */
 struct Elf;
 struct Elf *symtab_elf(const struct symtab *st);
+
+/*
+ * kernel_dwarf.c: libdw on the kernel ELF, or NULL when it has no DWARF or
+ * DWARF libdw would read out of bounds (dwarf_end releases it).
+ */
+struct Dwarf;
+struct Dwarf *kernel_dwarf_begin(struct Elf *elf);
 
 /* unwind.c: the unwinder's tables, freed by kvm_close. */
 void unwinder_free(struct unwinder *u);

@@ -8,6 +8,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "endian.h"
@@ -46,8 +47,9 @@ read_kernel_int(kvm_t *kd, kvaddr_t va, uint32_t *v)
 	return 0;
 }
 
-int
-thread_layout_load(kvm_t *kd, struct thread_layout *l)
+/* The layout, from the exported variables or DWARF; 0 or -1 (kvm_err). */
+static int
+layout_read(kvm_t *kd, struct thread_layout *l)
 {
 	char why[512];
 	const char *first_missing = NULL;
@@ -94,4 +96,28 @@ thread_layout_load(kvm_t *kd, struct thread_layout *l)
 	kvm_err(kd, "%s: the kernel has no %s (FreeBSD 11+ exports the thread "
 	    "offsets) and %s", kd->corefile, first_missing, why);
 	return -1;
+}
+
+/*
+ * Read once per handle: a kernel.debug's DWARF takes a while to search,
+ * and info, ps and bt each walk the threads.
+ */
+int
+thread_layout_load(kvm_t *kd, struct thread_layout *l)
+{
+	if (kd->layout == NULL) {
+		struct thread_layout *c = malloc(sizeof(*c));
+
+		if (c == NULL) {
+			kvm_err(kd, "%s: out of memory", kd->corefile);
+			return -1;
+		}
+		if (layout_read(kd, c) != 0) {
+			free(c);
+			return -1;
+		}
+		kd->layout = c;
+	}
+	*l = *kd->layout;
+	return 0;
 }

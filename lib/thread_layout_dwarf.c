@@ -123,7 +123,7 @@ thread_layout_from_dwarf(kvm_t *kd, struct thread_layout *l, char *why,
 		snprintf(why, whylen, "no kernel ELF was given");
 		return -1;
 	}
-	dw = dwarf_begin_elf(symtab_elf(kd->symtab), DWARF_C_READ, NULL);
+	dw = kernel_dwarf_begin(symtab_elf(kd->symtab));
 	if (dw == NULL) {
 		snprintf(why, whylen, "the kernel has no DWARF (use its "
 		    "kernel.debug)");

@@ -5,7 +5,8 @@
  * locore saved in them.  Every walk is bounded and ends with a reason.
  *
  * Per frame: one symbol lookup and one exidx lookup (binary searches), and
- * stack words from a one-page cache; nothing is allocated.
+ * stack words from a one-page cache (allocated once per call); nothing is
+ * allocated per frame, except by libdw in the CFI fallback.
  */
 #include <gelf.h>
 #include <stdio.h>
@@ -41,6 +42,21 @@ static const struct {
 	{ "irq_entry", "irq" },
 	{ "swi_entry", "swi" },
 	{ "swi_exit", "swi" },
+};
+
+/*
+ * exception_exit is where every C handler returns: which exception built
+ * the trapframe shows in the handler that returned there.
+ */
+static const struct {
+	const char *handler, *kind;
+} trap_handlers[] = {
+	{ "abort_handler", "data abort" },
+	{ "prefetch_abort_handler", "prefetch abort" },
+	{ "undefinedinstruction", "undefined" },
+	{ "intr_irq_handler", "irq" },
+	{ "arm_irq_handler", "irq" },
+	{ "swi_handler", "swi" },
 };
 
 /* Registers a call does not preserve: unknown in the caller's frame. */
@@ -146,6 +162,19 @@ trap_kind(const struct unwinder *u, kvaddr_t fn)
 		if (u->trap[i] != 0 && u->trap[i] == fn)
 			return trap_entries[i].kind;
 	return NULL;
+}
+
+/* A better kind for exception_exit's trapframe, from the handler before. */
+static const char *
+refine_kind(const char *kind, const char *handler)
+{
+	if (handler == NULL || strcmp(kind, "exception") != 0)
+		return kind;
+	for (size_t i = 0; i < sizeof(trap_handlers) / sizeof(trap_handlers[0]);
+	    i++)
+		if (strcmp(handler, trap_handlers[i].handler) == 0)
+			return trap_handlers[i].kind;
+	return kind;
 }
 
 /* Stack words through a one-page cache: most frames share a page. */
@@ -295,6 +324,7 @@ kvm_arm_unwind(kvm_t *kd, const struct kvm_arm_regs *regs,
 	struct unwinder *u;
 	struct kvm_arm_frame f;
 	struct kvm_arm_regs cur;
+	const char *prev_fn = NULL;	/* the function of the frame before */
 	char reason[1024] = "";
 	int count = 0, exact = 1;
 
@@ -357,6 +387,9 @@ kvm_arm_unwind(kvm_t *kd, const struct kvm_arm_regs *regs,
 		f.trapframe_addr = 0;
 		f.trapframe_kind = NULL;
 		if (kind != NULL) {
+			const char *handler = prev_fn;
+			prev_fn = f.function;
+			kind = refine_kind(kind, handler);
 			if (trapframe_step(kd, &f, &cur, reason,
 			    sizeof(reason)) != 0)
 				break;
@@ -366,6 +399,7 @@ kvm_arm_unwind(kvm_t *kd, const struct kvm_arm_regs *regs,
 			exact = 1;	/* the faulting instruction itself */
 			continue;
 		}
+		prev_fn = f.function;
 		if (call_step(u, rd, &f, exact ? pc : pc - 2, &cur, reason,
 		    sizeof(reason)) != 0)
 			break;

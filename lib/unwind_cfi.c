@@ -10,9 +10,11 @@
  * evaluated here: anything else ends the unwind with its name.
  */
 #include <dwarf.h>
+#include <gelf.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kvm_private.h"
 #include "unwind.h"
@@ -22,7 +24,7 @@ unwinder_dwarf(struct unwinder *u)
 {
 	if (!u->dwarf_tried) {
 		u->dwarf_tried = 1;
-		u->dw = dwarf_begin_elf(u->elf, DWARF_C_READ, NULL);
+		u->dw = kernel_dwarf_begin(u->elf);
 		if (u->dw != NULL)
 			u->cfi = dwarf_getcfi(u->dw);
 		if (u->cfi == NULL) {
@@ -120,8 +122,10 @@ cfi_step(struct unwinder *u, uint32_t pc, struct kvm_arm_regs *regs,
 	}
 	if (eval(ops, nops, 0, regs, &cfa, &is_value, why, whylen) != 0)
 		goto out;
-	for (int reg = 0; reg < 16; reg++) {
+	/* pc is the return-address column's value, not a rule of its own. */
+	for (int reg = 0; reg < 15; reg++) {
 		uint32_t v;
+		char ignored[128];
 
 		if (reg == 13)
 			continue;
@@ -135,8 +139,12 @@ cfi_step(struct unwinder *u, uint32_t pc, struct kvm_arm_regs *regs,
 				next.valid &= ~(1u << reg);
 			continue;		/* else the same value */
 		}
-		if (eval(ops, nops, cfa, regs, &v, &is_value, why, whylen) != 0)
-			goto out;
+		/* A rule that needs what is not known loses that register. */
+		if (eval(ops, nops, cfa, regs, &v, &is_value, ignored,
+		    sizeof(ignored)) != 0) {
+			next.valid &= ~(1u << reg);
+			continue;
+		}
 		if (!is_value && rd(ctx, v, &v) != 0) {
 			snprintf(why, whylen, "stack read failed at 0x%08x",
 			    (unsigned)v);
@@ -146,7 +154,7 @@ cfi_step(struct unwinder *u, uint32_t pc, struct kvm_arm_regs *regs,
 		next.r[reg] = v;
 		next.valid |= 1u << reg;
 	}
-	if (ra < 0 || ra > 15 || !(next.valid & (1u << ra))) {
+	if (ra < 0 || ra > 14 || !(next.valid & (1u << ra))) {
 		snprintf(why, whylen, "CFI at 0x%08x gives no return address",
 		    (unsigned)pc);
 		goto out;

@@ -120,6 +120,33 @@ registers(int be)
 	    "and cpsr", order);
 }
 
+/* lldb on the same core: its threads, and registers of the second. */
+static void
+registers_lldb(int be)
+{
+	const char *order = be ? "big-endian" : "little-endian";
+	char cmd[1024], out[8192];
+	size_t n;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "printf 'thread list\\nthread select 2\\n"
+	    "register read r3 r12 pc cpsr\\nquit\\n' | lldb -c %s/regs-%d.core "
+	    "2>&1", harness_tmpdir(), be);
+	if ((p = popen(cmd, "r")) == NULL)
+		return;
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	check(strstr(out, "* thread #1: tid = 100042") != NULL &&
+	    strstr(out, "thread #2: tid = 100099") != NULL,
+	    "writer %s: lldb lists tid 100042 (selected) and 100099", order);
+	check(strstr(out, "r3 = 0xc1000330") != NULL &&
+	    strstr(out, "r12 = 0xc1000cc0") != NULL &&
+	    strstr(out, "pc = 0xc1000ff0") != NULL &&
+	    strstr(out, "cpsr = 0x60000093") != NULL,
+	    "writer %s: lldb reads the second thread's registers", order);
+}
+
 /* 70000 segments: e_phnum is PN_XNUM and section 0 holds the count. */
 static void
 many_segments(int be)
@@ -205,6 +232,11 @@ main(void)
 	}
 	for (int be = 0; be <= 1; be++) {
 		registers(be);
+		if (system("command -v lldb >/dev/null 2>&1") == 0)
+			registers_lldb(be);
+		else
+			printf("skip - writer read back by lldb: lldb is not "
+			    "installed (tools/setup.sh installs it)\n");
 		many_segments(be);
 	}
 	return harness_status();

@@ -2,7 +2,8 @@
  * test_layouts.c: header variants and libkvm's API semantics: v2 without
  * dump_avail, page-rounded PTE arrays, mmuformat 0 and overrides, several
  * dump_avail ranges, a sparse v1 bitmap, byte order without a kernel, a
- * symbol resolver, a dump-device header, truncation, the msgbuf section.
+ * symbol resolver, a dump-device header, truncation, the msgbuf section,
+ * the fixture writer's image directive.
  * Expected values come from the descriptions written here.
  */
 #include <errno.h>
@@ -362,6 +363,54 @@ msgbuf_section(void)
 	kvm_close(kd);
 }
 
+/*
+ * The image directive: a file's bytes at a VA, found in the core at the
+ * offset the layout gives that page (pages are written in PA order), with
+ * a later kdata line over them and the address pattern around them.
+ */
+static void
+image_directive(void)
+{
+	char img[256], text[1024], core[256], kernel[256];
+	unsigned char want[6000], got[3 * 4096];
+	struct mkcore_layout lo;
+	FILE *f;
+	int same = 1;
+
+	for (size_t i = 0; i < sizeof(want); i++)
+		want[i] = (unsigned char)(i * 7 + 3);
+	snprintf(img, sizeof(img), "%s/image.bin", harness_tmpdir());
+	if ((f = fopen(img, "wb")) == NULL ||
+	    fwrite(want, 1, sizeof(want), f) != sizeof(want) || fclose(f) != 0) {
+		check(0, "image: write %s", img);
+		return;
+	}
+	snprintf(text, sizeof(text), "version 2\nkva_size 0x10000\n"
+	    "phys 0x40000000 0x40010000\nmap 0xc0000000 0x40000000 0x3000 rw\n"
+	    "image %s 0xc0001000\nkdata 0xc0001010 \"XY\"\n", img);
+	if (fixture_make("image", text, core, kernel, &lo) != 0) {
+		check(0, "image: fixture");
+		return;
+	}
+	if ((f = fopen(core, "rb")) == NULL || fseek(f, (long)lo.data_off, SEEK_SET) != 0 ||
+	    fread(got, 1, sizeof(got), f) != sizeof(got)) {
+		check(0, "image: read %s", core);
+		if (f != NULL)
+			fclose(f);
+		return;
+	}
+	fclose(f);
+	want[0x10] = 'X';
+	want[0x11] = 'Y';
+	for (size_t i = 0; i < sizeof(want); i++)
+		same &= got[4096 + i] == want[i];
+	check(lo.pages == 3 && same, "image: the file's bytes are the core's at its VA's page "
+	    "offset, kdata over them");
+	check(got[0] == 0x00 && got[3] == 0x40 && got[4096 + 6000] == 0x70 &&
+	    got[4096 + 6001] == 0x27 && got[4096 + 6003] == 0x40,
+	    "image: the address pattern before and after the image");
+}
+
 int
 main(void)
 {
@@ -373,5 +422,6 @@ main(void)
 	dump_device_header();
 	truncated();
 	msgbuf_section();
+	image_directive();
 	return harness_status();
 }

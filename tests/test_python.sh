@@ -5,6 +5,7 @@
 build=${1:-build}
 py=/usr/bin/python3
 lib="$build/libkvm_arm.so.0"
+case $lib in /*) ;; *) lib="$PWD/$lib" ;; esac
 skip() { echo "skip - python: $1"; exit 0; }
 
 [ -x "$py" ] || skip "no $py"
@@ -19,7 +20,7 @@ report=$(mktemp)
 trap 'rm -f "$report" "$report.log"' EXIT
 # pytest's own output goes to stderr's log only: the report lines are the
 # result.  No cache directory in the source tree.
-KVMARM_LIBRARY="$PWD/$lib" KVMARM_TEST_REPORT="$report" PYTHONPATH=python \
+KVMARM_LIBRARY="$lib" KVMARM_TEST_REPORT="$report" PYTHONPATH=python \
     PYTHONDONTWRITEBYTECODE=1 "$py" -m pytest -q -p no:cacheprovider \
     python/tests >"$report.log" 2>&1
 rc=$?

@@ -28,3 +28,6 @@ check: tests
 $(B)/tests/test_elfcore_write.o: TEST_CFLAGS += -Itools
 $(B)/tests/test_elfcore_write.o: tools/elfcore_write.h
 $(B)/tests/test_elfcore_write: $(B)/tools/elfcore_write.o
+
+# The protocol layer of kvmarm's gdb stub, tested on its own.
+$(B)/tests/test_gdb_packet: $(B)/tools/gdb_packet.o

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "json.h"
 #include "kvmarm.h"
@@ -430,11 +431,14 @@ looks_like_minidump(const char *path)
 	static const char md[] = "minidump FreeBSD/arm\0\0\0";
 	static const char kdh[] = "FreeBSD Kernel Dump";
 	unsigned char b[512];
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	FILE *f;
 	size_t n;
 	int yes = 0;
 
-	if (f == NULL)
+	/* A FIFO would block fopen (the library has refused it already). */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (f = fopen(path, "rb")) == NULL)
 		return 0;
 	n = fread(b, 1, sizeof(b), f);
 	if (n >= sizeof(md) && memcmp(b, md, sizeof(md)) == 0)

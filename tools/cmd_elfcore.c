@@ -158,11 +158,17 @@ add_facts(struct export *x, const struct kvm_arm_panic *p, int have_panic)
 		fput_text(f, p->version);
 		fprintf(f, "\ndumptid %d\n", p->dumptid);
 	}
-	fprintf(f, "threads %zu\n", t->n);
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].id != t->v[i].tid)
-			fprintf(f, "renamed %d %d\n", (int)t->v[i].id,
-			    t->v[i].tid);
+	fprintf(f, "threads %zu\n", t->threads);
+	/* Ids that are not a thread's tid: "context ID TID TRAPFRAME KIND". */
+	for (size_t i = 0; i < t->n; i++) {
+		const struct ectx *e = &t->v[i];
+
+		if (e->extra)
+			fprintf(f, "context %d %d 0x%08llx %s\n", (int)e->id,
+			    e->tid, (unsigned long long)e->trapframe, e->kind);
+		else if (e->id != e->tid)
+			fprintf(f, "renamed %d %d\n", (int)e->id, e->tid);
+	}
 	/* ELF32's p_paddr cannot hold an LPAE address past 4 GiB. */
 	for (size_t i = 0; i < x->core.nloads; i++) {
 		const struct ecore_load *l = &x->core.loads[i];
@@ -257,7 +263,11 @@ cmd_elfcore(struct cli *c)
 	else if (x.threads.walk == 0)
 		cli_error(c, "note: the thread list ended early (%s): %zu "
 		    "threads exported", unprefixed(c, x.threads.why),
-		    x.threads.n);
+		    x.threads.threads);
+	if (x.threads.unwind_failed > 0)
+		cli_error(c, "note: %zu threads not unwound, so their "
+		    "trapframes are not exported (%s)", x.threads.unwind_failed,
+		    unprefixed(c, x.threads.unwind_why));
 	if (x.threads.renamed > 0)
 		cli_error(c, "note: %zu threads repeat an earlier tid or have "
 		    "none; they have fresh ids (the libkvm_arm note's \"renamed\" "

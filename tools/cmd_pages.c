@@ -2,6 +2,7 @@
  * cmd_pages.c: kvmarm pages [--ranges]: every valid kernel PTE as VA, PA,
  * file offset, prot and length; with --ranges, runs of pages contiguous in
  * VA, PA and file offset (or all not dumped) with the same prot merged.
+ * With -N, each row also names the kernel symbol its first byte is in.
  */
 #include "json.h"
 #include "kvmarm.h"
@@ -28,7 +29,8 @@ struct pages_state {
 static void
 print_run(struct pages_state *s, const struct run *r)
 {
-	char prot[4], off[24], pa[24];
+	char prot[4], off[24], pa[24], symbuf[256];
+	const char *sym = symbol_of(s->c, r->va, symbuf, sizeof(symbuf));
 
 	progress_clear(&s->p);
 	prot_string(r->prot, prot);
@@ -42,6 +44,10 @@ print_run(struct pages_state *s, const struct run *r)
 			json_null(&s->j, "offset");
 		json_str(&s->j, "prot", prot);
 		json_uint(&s->j, "len", r->len);
+		if (sym != NULL)
+			json_str(&s->j, "symbol", sym);
+		else if (s->c->kernel != NULL)
+			json_null(&s->j, "symbol");
 		json_end(&s->j);
 		return;
 	}
@@ -51,9 +57,11 @@ print_run(struct pages_state *s, const struct run *r)
 	else
 		snprintf(off, sizeof(off), "-");
 	snprintf(pa, sizeof(pa), "0x%08llx", (unsigned long long)r->pa);
-	printf("0x%08llx  %-*s  %-10s  %s  %llu\n",
-	    (unsigned long long)r->va, s->pa_width, pa, off, prot,
-	    (unsigned long long)r->len);
+	printf("0x%08llx  %-*s  %-10s  %s  %llu", (unsigned long long)r->va,
+	    s->pa_width, pa, off, prot, (unsigned long long)r->len);
+	if (sym != NULL)
+		printf("  %s", sym);
+	putchar('\n');
 }
 
 /* Does page p continue the open run? */
@@ -104,8 +112,8 @@ cmd_pages(struct cli *c)
 		json_str(&s.j, "file", c->core);
 		json_array(&s.j, c->ranges ? "ranges" : "pages", 0);
 	} else {
-		printf("%-10s  %-*s  %-10s  %s  %s\n", "VA", s.pa_width, "PA",
-		    "OFFSET", "PROT", "LEN");
+		printf("%-10s  %-*s  %-10s  %s  %s%s\n", "VA", s.pa_width, "PA",
+		    "OFFSET", "PROT", "LEN", c->kernel != NULL ? "  SYMBOL" : "");
 	}
 	progress_start(&s.p, "pages", c->info.pte_count);
 	kvm_walk_pages(c->kd, page_cb, &s);

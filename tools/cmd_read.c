@@ -1,6 +1,7 @@
 /*
- * cmd_read.c: kvmarm read ADDR|SYMBOL[+OFF] LEN: kernel virtual memory as a
- * hexdump, raw bytes or target words.
+ * cmd_read.c: kvmarm read ADDR|SYMBOL[{+|-}OFF] LEN: kernel virtual memory
+ * as a hexdump, raw bytes or target words; with -N, a first line names the
+ * symbol the address falls in, as gdb's x does ("c0104018 <version>:").
  */
 #include <stdlib.h>
 
@@ -14,13 +15,13 @@ cmd_read(struct cli *c)
 {
 	unsigned char buf[PAGE];
 	struct hexdump h;
-	char why[512];
+	char why[512], sym[256];
 	kvaddr_t va;
 	uint64_t len;
 	int rc;
 
 	if (!address_syntax_ok(c->args[0]))
-		return cli_usage("bad address '%s' (ADDR or SYMBOL[+OFF])",
+		return cli_usage("bad address '%s' (ADDR or SYMBOL[{+|-}OFF])",
 		    c->args[0]);
 	if (parse_number(c->args[1], &len) != 0 || len == 0)
 		return cli_usage("bad length '%s' (a number > 0)", c->args[1]);
@@ -31,6 +32,8 @@ cmd_read(struct cli *c)
 	if (rc != EXIT_OK)
 		return resolve_error(rc, why);
 
+	if (!c->raw && symbol_of(c, va, sym, sizeof(sym)) != NULL)
+		printf("%08llx <%s>:\n", (unsigned long long)va, sym);
 	hexdump_init(&h, c, stdout, va, c->word_size);
 	/* A page at a time: what precedes a bad page is still printed. */
 	while (len > 0) {

@@ -17,6 +17,8 @@ struct vtop_result {
 	int dumped;		/* the page is in the file */
 	off_t offset;
 	size_t left;		/* bytes left in the page */
+	const char *symbol;	/* "sym+0xoff" holding va, or NULL */
+	char symbuf[256];
 	char why[512];
 };
 
@@ -47,6 +49,8 @@ resolve(const struct cli *c, const char *spec, struct vtop_result *r)
 	r->offset = -1;
 	rc = resolve_address(c, spec, &r->va, r->why, sizeof(r->why));
 	r->resolved = rc == EXIT_OK;
+	if (r->resolved)
+		r->symbol = symbol_of(c, r->va, r->symbuf, sizeof(r->symbuf));
 	return rc;
 }
 
@@ -75,7 +79,11 @@ print_text(const struct vtop_result *r)
 	}
 	if (r->input[0] < '0' || r->input[0] > '9')
 		printf("%s ", r->input);
-	printf("0x%08llx -> ", (unsigned long long)r->va);
+	printf("0x%08llx ", (unsigned long long)r->va);
+	/* Where a number is; an operand that is a symbol says so already. */
+	if (r->symbol != NULL && r->input[0] >= '0' && r->input[0] <= '9')
+		printf("<%s> ", r->symbol);
+	printf("-> ");
 	if (!r->mapped)
 		printf("not mapped: %s\n", r->why);
 	else if (!r->dumped)
@@ -95,6 +103,10 @@ print_json(struct json *j, const struct vtop_result *r)
 		json_uint(j, "va", r->va);
 	else
 		json_null(j, "va");
+	if (r->symbol != NULL)
+		json_str(j, "symbol", r->symbol);
+	else
+		json_null(j, "symbol");
 	json_bool(j, "mapped", r->mapped);
 	if (r->mapped)
 		json_uint(j, "pa", r->pa);
@@ -128,7 +140,7 @@ cmd_vtop(struct cli *c)
 	for (int i = 0; i < c->nargs; i++) {
 		if (!address_syntax_ok(c->args[i]))
 			return cli_usage("bad address '%s' (hex 0x..., decimal "
-			    "or SYMBOL[+OFF])", c->args[i]);
+			    "or SYMBOL[{+|-}OFF])", c->args[i]);
 		rrc = resolve(c, c->args[i], &r);
 		if (rrc != EXIT_OK && rrc != EXIT_NO)
 			return resolve_error(rrc, r.why);

@@ -103,6 +103,8 @@ by_tid(const void *a, const void *b)
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 	int x = sort_v[i].tid, y = sort_v[j].tid;
 
+	if (sort_v[i].extra != sort_v[j].extra)
+		return sort_v[i].extra - sort_v[j].extra;
 	if (x != y)
 		return (x > y) - (x < y);
 	return (i > j) - (i < j);
@@ -124,11 +126,15 @@ assign_ids(struct ethreads *t)
 		order[i] = i;
 	sort_v = t->v;
 	qsort(order, t->n, sizeof(*order), by_tid);
-	/* A tid is its own id unless it is not positive or came before. */
+	/*
+	 * A tid is its own id unless it is not positive or came before (extra
+	 * contexts sort last and never keep one).
+	 */
 	for (size_t k = 0; k < t->n; k++) {
 		struct ectx *x = &t->v[order[k]];
 
-		if (x->tid <= 0 || (k > 0 && t->v[order[k - 1]].tid == x->tid))
+		if (x->extra || x->tid <= 0 ||
+		    (k > 0 && t->v[order[k - 1]].tid == x->tid))
 			continue;
 		x->id = x->tid;
 		g.used[g.nused++] = x->tid;	/* ascending */
@@ -138,11 +144,77 @@ assign_ids(struct ethreads *t)
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->v[i].id == 0) {
 			t->v[i].id = fresh_id(&g);
-			t->renamed++;
+			t->renamed += !t->v[i].extra;
 		}
 	}
 	free(g.used);
 	return 0;
+}
+
+struct contexts {
+	struct ethreads *t;
+	const struct ectx *thread;	/* a copy: t->v moves as it grows */
+	int oom;
+};
+
+/* A frame reached through a trapframe: the context it interrupted. */
+static int
+on_frame(const struct kvm_arm_frame *f, void *arg)
+{
+	struct contexts *c = arg;
+	struct ectx *x;
+
+	if (!f->trapframe)
+		return 1;
+	if ((x = push(c->t)) == NULL) {
+		c->oom = 1;
+		return 0;
+	}
+	*x = *c->thread;
+	x->crashed = 0;
+	x->extra = 1;
+	x->trapframe = f->trapframe_addr;
+	snprintf(x->kind, sizeof(x->kind), "%s",
+	    f->trapframe_kind ? f->trapframe_kind : "trap");
+	x->regs = f->regs;
+	return 1;
+}
+
+/*
+ * After each thread, the contexts of the trapframes on its stack; the
+ * threads are already in order, so the list is rebuilt.
+ */
+static int
+add_contexts(kvm_t *kd, struct ethreads *t)
+{
+	struct ectx *threads = t->v;
+	size_t n = t->n;
+	int oom = 0;
+
+	t->v = NULL;
+	t->n = t->cap = 0;
+	for (size_t i = 0; i < n && !oom; i++) {
+		struct contexts c = { .t = t, .thread = &threads[i] };
+		struct ectx *x = push(t);
+		char why[256];
+
+		if (x == NULL) {
+			oom = 1;
+			break;
+		}
+		*x = threads[i];
+		if ((threads[i].regs.valid & KVM_ARM_REGS_PCB) !=
+		    KVM_ARM_REGS_PCB)
+			continue;
+		why[0] = '\0';
+		if (kvm_arm_unwind(kd, &threads[i].regs, on_frame, &c, why,
+		    sizeof(why)) < 0 && t->unwind_failed++ == 0)
+			snprintf(t->unwind_why, sizeof(t->unwind_why), "%s",
+			    kvm_geterr(kd));
+		oom = c.oom;
+	}
+	free(threads);
+	return oom ? -1 : 0;
 }
 
 int
@@ -156,7 +228,10 @@ ethreads_gather(kvm_t *kd, struct ethreads *t)
 		return -1;
 	if (t->walk != 1)
 		snprintf(t->why, sizeof(t->why), "%s", kvm_geterr(kd));
+	t->threads = t->n;
 	crashed_first(t);
+	if (add_contexts(kd, t) != 0)
+		return -1;
 	return assign_ids(t);
 }
 

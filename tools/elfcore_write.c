@@ -48,6 +48,16 @@
 #define PRPSINFO_FNAME	28	/* char[16] */
 #define PRPSINFO_ARGS	44	/* char[80] */
 
+/*
+ * LLDB reads a core's notes only for an OS it knows, and learns the OS of
+ * an EI_OSABI 0 core from a note owned by "LINUX" (Linux cores have some
+ * for the FP registers).  One empty note of a type no reader defines says
+ * "Linux layout" to LLDB and nothing to gdb or drgn, which ignore unknown
+ * types.
+ */
+#define NT_KVM_ARM_LINUX_LAYOUT	0x4b564d4c	/* "KVML" */
+#define MARKER_SIZE	(12 + 8)		/* "LINUX\0" padded to 8 */
+
 #define DATA_ALIGN	4096u
 #define WRITE_CHUNK	(1u << 20)
 
@@ -168,8 +178,9 @@ ecore_add_prpsinfo(struct ecore *e, int32_t pid, const char *fname,
 	memset(d, 0, sizeof(d));
 	d[PRPSINFO_SNAME] = 'R';
 	put32(d + PRPSINFO_PID, (uint32_t)pid, e->big_endian);
-	strncpy((char *)d + PRPSINFO_FNAME, fname, 15);
-	strncpy((char *)d + PRPSINFO_ARGS, args, 79);
+	/* gdb compares pr_fname, read as up to 16 bytes, with the exec. */
+	memcpy(d + PRPSINFO_FNAME, fname, strnlen(fname, 16));
+	memcpy(d + PRPSINFO_ARGS, args, strnlen(args, 79));
 	return ecore_add_note(e, "CORE", NT_PRPSINFO, d, sizeof(d));
 }
 
@@ -187,10 +198,16 @@ notes_offset(const struct ecore *e)
 	return phdr_count(e) >= PN_XNUM ? off + SHDR_SIZE : off;
 }
 
+static uint64_t
+notes_size(const struct ecore *e)
+{
+	return MARKER_SIZE + e->noteslen;
+}
+
 uint64_t
 ecore_header_size(const struct ecore *e)
 {
-	return notes_offset(e) + e->noteslen;
+	return notes_offset(e) + notes_size(e);
 }
 
 uint64_t
@@ -294,7 +311,7 @@ build_header(const struct ecore *e, size_t *len)
 	}
 
 	p = h + EHDR_SIZE;
-	put_phdr(p, PT_NOTE, notes, 0, 0, e->noteslen, PF_R, 4, be);
+	put_phdr(p, PT_NOTE, notes, 0, 0, notes_size(e), PF_R, 4, be);
 	for (size_t i = 0; i < e->nloads; i++) {
 		const struct ecore_load *l = &e->loads[i];
 
@@ -304,8 +321,12 @@ build_header(const struct ecore *e, size_t *len)
 		    l->paddr > UINT32_MAX ? 0 : l->paddr, l->size,
 		    pflags(l->prot), DATA_ALIGN, be);
 	}
+	put32(h + notes, 6, be);
+	put32(h + notes + 4, 0, be);
+	put32(h + notes + 8, NT_KVM_ARM_LINUX_LAYOUT, be);
+	memcpy(h + notes + 12, "LINUX", 6);
 	if (e->noteslen > 0)
-		memcpy(h + notes, e->notes, e->noteslen);
+		memcpy(h + notes + MARKER_SIZE, e->notes, e->noteslen);
 	*len = (size_t)ecore_header_size(e);
 	return h;
 }

@@ -58,7 +58,7 @@ int ecore_add_note(struct ecore *e, const char *name, uint32_t type,
  */
 int ecore_add_prstatus(struct ecore *e, int32_t tid, unsigned int cursig,
     const struct kvm_arm_regs *regs, uint32_t cpsr_default);
-/* NT_PRPSINFO: fname is cut at 15 bytes, args at 79. */
+/* NT_PRPSINFO: fname is cut at 16 bytes (no NUL then), args at 79. */
 int ecore_add_prpsinfo(struct ecore *e, int32_t pid, const char *fname,
     const char *args);
 

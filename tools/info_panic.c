@@ -28,6 +28,35 @@ find_crashed(const struct kvm_arm_thread *t, void *arg)
 	return 0;
 }
 
+/* The crashed thread's top frames: the panic site. */
+#define INFO_FRAMES	10
+
+struct top {
+	struct cli *c;
+	struct json *j;
+	int n;
+};
+
+static int
+top_text(const struct kvm_arm_frame *f, void *arg)
+{
+	struct top *t = arg;
+
+	if (t->n++ == 0)
+		printf(KEY, "backtrace:");
+	bt_text_frame(t->c, f, t->n == 1 ? "" : "                    ");
+	return t->n < INFO_FRAMES;
+}
+
+static int
+top_json(const struct kvm_arm_frame *f, void *arg)
+{
+	struct top *t = arg;
+
+	bt_json_frame(t->j, f);
+	return ++t->n < INFO_FRAMES;
+}
+
 /* Why a fact is missing: the library's one line, or "" when it is not. */
 struct missing {
 	char panic[_POSIX2_LINE_MAX];
@@ -85,6 +114,10 @@ info_panic_text(struct cli *c)
 		putchar('/');
 		put_text(cr.t.name);
 		printf("), registers from %s\n", cr.t.pcb_name);
+		if (cr.t.regs.valid != 0) {
+			struct top t = { c, NULL, 0 };
+			kvm_arm_unwind(c->kd, &cr.t.regs, top_text, &t, NULL, 0);
+		}
 	} else if (m.threads[0] != '\0') {
 		printf("unknown: ");
 		put_text(m.threads);
@@ -120,6 +153,13 @@ info_panic_json(struct cli *c, struct json *j)
 		json_str(j, "comm", cr.t.comm);
 		json_str(j, "name", cr.t.name);
 		json_str(j, "pcb", cr.t.pcb_name);
+		json_end(j);
+		/* Its top frames, as bt --json writes them. */
+		json_array(j, "crashed_frames", 0);
+		if (cr.t.regs.valid != 0) {
+			struct top t = { c, j, 0 };
+			kvm_arm_unwind(c->kd, &cr.t.regs, top_json, &t, NULL, 0);
+		}
 		json_end(j);
 	} else {
 		json_null(j, "crashed_thread");

@@ -22,7 +22,8 @@
 #define OPT_WORD	0x08
 #define OPT_ALL		0x10	/* dmesg -a, check --all */
 #define OPT_FORCE	0x20	/* elfcore -f */
-#define NOPTS		6	/* OPT_* bits */
+#define OPT_LISTEN	0x40	/* gdbserver --listen */
+#define NOPTS		7	/* OPT_* bits */
 
 struct command {
 	const char *name;
@@ -37,13 +38,15 @@ static const struct command commands[] = {
 	{ "info",  cmd_info,  OPT_JSON, 0, 0, 0, "" },
 	{ "vtop",  cmd_vtop,  OPT_JSON, 1, -1, 0, "ADDR..." },
 	{ "read",  cmd_read,  OPT_RAW | OPT_WORD, 2, 2, 0,
-	    "ADDR|SYMBOL[+OFF] LEN" },
+	    "ADDR|SYMBOL[{+|-}OFF] LEN" },
 	{ "pages", cmd_pages, OPT_JSON | OPT_RANGES, 0, 0, 0, "" },
 	{ "nlist", cmd_nlist, OPT_JSON, 1, -1, 1, "SYM..." },
 	{ "dmesg", cmd_dmesg, OPT_ALL, 0, 0, 0, "" },
 	{ "check", cmd_check, OPT_JSON | OPT_ALL, 0, 0, 0, "" },
 	{ "ps",    cmd_ps,    OPT_JSON, 0, 0, 1, "" },
+	{ "bt",    cmd_bt,    OPT_JSON | OPT_ALL, 0, -1, 1, "[-a] [TID...]" },
 	{ "elfcore", cmd_elfcore, OPT_FORCE, 1, 1, 0, "[-f] OUT" },
+	{ "gdbserver", cmd_gdbserver, OPT_LISTEN, 0, 0, 0, "" },
 };
 
 static void
@@ -61,7 +64,7 @@ usage(FILE *f)
 "  vtop [--json] ADDR...       virtual -> physical address -> file offset\n"
 "  read [-r|-w|-q] ADDR LEN    kernel memory: hexdump -C style, -r raw,\n"
 "                              -w / -q 32- / 64-bit words (target order);\n"
-"                              ADDR may be SYMBOL[+OFF] with -N\n"
+"                              ADDR may be SYMBOL[{+|-}OFF] with -N\n"
 "  pages [--ranges] [--json]   every mapped kernel page (or merged ranges)\n"
 "  nlist [--json] SYM...       kernel symbols (needs -N)\n"
 "  dmesg [-a]                  the kernel message buffer, oldest first, as\n"
@@ -71,8 +74,14 @@ usage(FILE *f)
 "                              (--all: every run, none summarized)\n"
 "  ps [--json]                 every kernel thread: pid, tid, CPU, pcb,\n"
 "                              comm/tdname; '*' the crashed one (needs -N)\n"
+"  bt [-a] [--json] [TID...]   backtraces: the crashed thread, the TIDs\n"
+"                              given, or all (-a) (needs -N)\n"
 "  elfcore [-f] OUT            write the dump as an ELF core for gdb, lldb\n"
 "                              and drgn (-f: replace OUT)\n"
+"  gdbserver [--listen [HOST:]PORT]\n"
+"                              serve the dump to gdb/lldb (remote protocol)\n"
+"                              on stdin/stdout, or one TCP connection\n"
+"                              (127.0.0.1 unless HOST; PORT 0: any free)\n"
 "\n"
 "options:\n"
 "  -M core         the crash dump (required)\n"
@@ -80,7 +89,7 @@ usage(FILE *f)
 "                  required for a full ELF core)\n"
 "  --mmu FORMAT    decode page tables as v4, v6 or lpae, whatever the dump\n"
 "                  says (old ARMv4/v5 dumps say 0, read as v6)\n"
-"  --json          one JSON document (info, vtop, pages, nlist, check)\n"
+"  --json          one JSON document (info, vtop, pages, nlist, check, ps, bt)\n"
 "  -h, --help      this text;  --version  the version\n"
 "\n"
 "Addresses are 32-bit, hex (0x...) or decimal.  Exit status: 0 ok, 1 the\n"
@@ -188,6 +197,13 @@ parse_args(int argc, char **argv, struct cli *c, struct parsed *p, int *done)
 				return cli_usage("unknown --mmu '%s' (v4, v6 or "
 				    "lpae)", v);
 			p->mmu_set = 1;
+		} else if (strcmp(a, "--listen") == 0 ||
+		    strncmp(a, "--listen=", 9) == 0) {
+			if ((v = option_value(argc, argv, &i, "--listen")) == NULL ||
+			    v[0] == '\0')
+				return cli_usage("--listen needs [HOST:]PORT");
+			flag(p, OPT_LISTEN, "--listen");
+			c->listen = v;
 		} else if (strcmp(a, "--json") == 0) {
 			flag(p, OPT_JSON, a);
 		} else if (strcmp(a, "-a") == 0 || strcmp(a, "--all") == 0) {

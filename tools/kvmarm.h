@@ -27,8 +27,9 @@ struct cli {
 	int ranges;		/* pages --ranges */
 	int raw;		/* read -r */
 	int word_size;		/* read -w (4) / -q (8), else 0 */
-	int all;		/* dmesg -a, check --all */
+	int all;		/* dmesg -a, check --all, bt -a */
 	int force;		/* elfcore -f */
+	const char *listen;	/* gdbserver --listen [HOST:]PORT, or NULL */
 	char **args;		/* the subcommand's operands */
 	int nargs;
 };
@@ -68,6 +69,13 @@ int resolve_error(int rc, const char *why);
 /* 1 if spec is well-formed as ADDR or SYMBOL[+OFF]. */
 int address_syntax_ok(const char *spec);
 
+/*
+ * "sym" or "sym+0xoff" for the kernel symbol va falls in, in buf; NULL
+ * without a kernel or when no symbol holds va.
+ */
+const char *symbol_of(const struct cli *c, kvaddr_t va, char *buf,
+    size_t len);
+
 /* A target word of n (4 or 8) bytes in the dump's byte order. */
 uint64_t target_word(const struct cli *c, const unsigned char *p, int n);
 
@@ -91,11 +99,23 @@ int cmd_dmesg(struct cli *c);
 int cmd_check(struct cli *c);
 int cmd_elfcore(struct cli *c);
 int cmd_ps(struct cli *c);
+int cmd_bt(struct cli *c);
 
 /* info's lines (or JSON members) about the panic, when -N is given. */
 struct json;
 void info_panic_text(struct cli *c);
 void info_panic_json(struct cli *c, struct json *j);
+/* bt's frame line ("#N 0xPC in func+0xOFF at file:LINE"), after a
+ * trapframe line when the frame was reached through one; each line starts
+ * with indent. */
+void bt_text_frame(struct cli *c, const struct kvm_arm_frame *f,
+    const char *indent);
+/* bt --json's frame object. */
+void bt_json_frame(struct json *j, const struct kvm_arm_frame *f);
+/* 1 when an unwind's reason is the real end of a kernel stack (a zero pc,
+ * a trapframe from user mode, a function marked EXIDX_CANTUNWIND). */
+int bt_clean_end(const char *why);
+int cmd_gdbserver(struct cli *c);
 /* check's answer when the library refuses to open a file that is a dump. */
 int cmd_check_unopenable(struct cli *c, const char *why);
 

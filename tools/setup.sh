@@ -6,7 +6,7 @@
 set -eu
 need="make gcc libelf-dev libdw-dev zlib1g-dev libzstd-dev pkg-config"
 # What the tests use besides (debuggers that open our output, Python):
-[ "${1:-}" = demo ] || need="$need zstd python3 python3-pytest python3-drgn python3-setuptools python3-pip gdb-multiarch"
+[ "${1:-}" = demo ] || need="$need zstd python3 python3-pytest python3-drgn python3-setuptools python3-pip gdb-multiarch lldb"
 missing=
 for p in $need; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -85,21 +85,27 @@ symbol_char(int ch)
 	return isalnum(ch) || ch == '_' || ch == '.' || ch == '$';
 }
 
-/* Split SYMBOL[+OFF]; the name's length, or 0 when malformed. */
+/*
+ * Split SYMBOL[+OFF] or SYMBOL-OFF; the name's length, or 0 when malformed.
+ * *neg says the offset is subtracted.
+ */
 static size_t
-split_symbol(const char *spec, uint64_t *off)
+split_symbol(const char *spec, uint64_t *off, int *neg)
 {
 	size_t n = 0;
 
 	while (symbol_char((unsigned char)spec[n]))
 		n++;
 	*off = 0;
+	*neg = 0;
 	if (n == 0)
 		return 0;
 	if (spec[n] == '\0')
 		return n;
-	if (spec[n] != '+' || parse_number(spec + n + 1, off) != 0)
+	if ((spec[n] != '+' && spec[n] != '-') ||
+	    parse_number(spec + n + 1, off) != 0)
 		return 0;
+	*neg = spec[n] == '-';
 	return n;
 }
 
@@ -107,10 +113,11 @@ int
 address_syntax_ok(const char *spec)
 {
 	uint64_t v;
+	int neg;
 
 	if (isdigit((unsigned char)spec[0]))
 		return parse_number(spec, &v) == 0;
-	return split_symbol(spec, &v) != 0;
+	return split_symbol(spec, &v, &neg) != 0;
 }
 
 int
@@ -121,7 +128,7 @@ resolve_address(const struct cli *c, const char *spec, kvaddr_t *va,
 	char *name;
 	uint64_t off;
 	size_t n;
-	int rc;
+	int rc, neg;
 
 	if (isdigit((unsigned char)spec[0])) {
 		if (parse_number(spec, va) != 0) {
@@ -131,10 +138,10 @@ resolve_address(const struct cli *c, const char *spec, kvaddr_t *va,
 		}
 		goto range;
 	}
-	n = split_symbol(spec, &off);
+	n = split_symbol(spec, &off, &neg);
 	if (n == 0) {
-		snprintf(why, whylen, "bad address '%s' (ADDR or SYMBOL[+OFF])",
-		    spec);
+		snprintf(why, whylen, "bad address '%s' (ADDR or "
+		    "SYMBOL[{+|-}OFF])", spec);
 		return EXIT_USAGE;
 	}
 	if (c->kernel == NULL) {
@@ -164,12 +171,12 @@ resolve_address(const struct cli *c, const char *spec, kvaddr_t *va,
 		return EXIT_NO;
 	}
 	free(name);
-	if (nl[0].n_value > UINT64_MAX - off) {
+	if (neg ? off > nl[0].n_value : nl[0].n_value > UINT64_MAX - off) {
 		snprintf(why, whylen, "bad address '%s': the offset runs past "
-		    "2^64", spec);
+		    "%s", spec, neg ? "0" : "2^64");
 		return EXIT_USAGE;
 	}
-	*va = nl[0].n_value + off;
+	*va = neg ? nl[0].n_value - off : nl[0].n_value + off;
 range:
 	/* FreeBSD/arm kernel VAs are 32-bit, LPAE or not. */
 	if (*va > KVA_MAX) {
@@ -250,4 +257,19 @@ void
 put_text(const char *s)
 {
 	fput_text(stdout, s);
+}
+
+const char *
+symbol_of(const struct cli *c, kvaddr_t va, char *buf, size_t len)
+{
+	const char *name;
+	kvaddr_t off;
+
+	if (c->kernel == NULL || !kvm_arm_symbolize(c->kd, va, &name, &off))
+		return NULL;
+	if (off == 0)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%s+0x%llx", name, (unsigned long long)off);
+	return buf;
 }

@@ -168,6 +168,14 @@ class Frame(ctypes.Structure):
                 ("regs", Regs)]
 
 
+def out_struct(struct_type):
+    """A zeroed struct for the library to fill, with room to spare behind
+    it: a newer library whose struct grew at the end (as kvm_arm_info has)
+    then writes into the spare bytes, not into Python's heap."""
+    room = ctypes.create_string_buffer(ctypes.sizeof(struct_type) + 512)
+    return struct_type.from_buffer(room)
+
+
 WALK_PAGES_CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(KvmPage),
                                  ctypes.c_void_p)
 THREAD_CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(Thread),

@@ -109,6 +109,9 @@ def _c_regs(regs):
     """{name: value} (as Thread.regs) as a struct kvm_arm_regs."""
     r = _lib.Regs()
     for name, value in regs.items():
+        if name != "cpsr" and name not in REG_NAMES:
+            raise ValueError("no register %r (r0..r12, sp, lr, pc, cpsr)" %
+                             (name,))
         i = REG_CPSR if name == "cpsr" else REG_NAMES.index(name)
         if i == REG_CPSR:
             r.cpsr = value
@@ -163,7 +166,7 @@ class Dump:
                 e = self._error()
                 self.close()
                 raise e
-        info = _lib.Info()
+        info = _lib.out_struct(_lib.Info)
         lib.kvm_arm_info(kd, ctypes.byref(info))
         self.big_endian = bool(info.big_endian)
         self.byteorder = "big" if self.big_endian else "little"
@@ -189,8 +192,13 @@ class Dump:
         self.close()
 
     def __del__(self):
+        # A Dump dropped without close(); at interpreter exit the module's
+        # globals may be gone already, and then the process ends anyway.
         if getattr(self, "_kd", None) is not None:
-            self.close()
+            try:
+                self.close()
+            except Exception:
+                pass
 
     def __repr__(self):
         return "<kvmarm.Dump %r%s%s>" % (
@@ -344,7 +352,7 @@ class Dump:
     @property
     def info(self):
         """What the dump is: a dict with the fields of `kvmarm info --json`."""
-        info, dh = _lib.Info(), _lib.DumpHeader()
+        info, dh = _lib.out_struct(_lib.Info), _lib.out_struct(_lib.DumpHeader)
         with self._lock:
             kd = self._handle()
             lib.kvm_arm_info(kd, ctypes.byref(info))
@@ -381,6 +389,11 @@ class Dump:
             "bitmap_bits": info.bitmap_bits,
             "pages_dumped": info.pages_dumped,
             "pages_present": info.pages_present,
+        })
+        if d["container"] != "minidump":
+            # A full core: how many of the kernel's pages are mapped.
+            d["mapped_kernel_pages"] = sum(1 for _ in self.pages())
+        d.update({
             "ranges": ranges,
             "msgbuf_offset": info.msgbuf_offset,
             "dumpavail_offset": info.dumpavail_offset or None,
@@ -400,9 +413,6 @@ class Dump:
             "uncompressed_size": info.file_size,
             "dump_header": None,
         })
-        if d["container"] != "minidump":
-            # What kvmarm info adds for an ELF core: its mapped kernel pages.
-            d["mapped_kernel_pages"] = sum(1 for _ in self.pages())
         if has_dh:
             d["dump_header"] = {
                 "magic": _text(dh.magic),
@@ -557,7 +567,7 @@ class Dump:
     def panic(self):
         """What the kernel left about its panic: a dict with panicked
         (bool), panicstr and version (str), dumptid (-1 when unknown)."""
-        p = _lib.Panic()
+        p = _lib.out_struct(_lib.Panic)
         with self._lock:
             if lib.kvm_arm_panic(self._handle(), ctypes.byref(p)) != 0:
                 raise self._error()

@@ -168,3 +168,12 @@ def test_no_leak(compressed, how, rounds):
     # 2 KiB for each of the 3 opens a round: half of that is the bound.
     growth, leak_floor = _rss_kib() - rss, 3 * 2 * rounds
     assert growth < leak_floor // 2, "memory grew %d KiB" % growth
+
+
+def test_no_message_buffer():
+    # A full ELF core has no msgbuf section, and this kernel no msgbufp.
+    core = fixture("elfcore-v6-be", "core")
+    with kvmarm.Dump(core, fixture("elfcore-v6-be", "kernel")) as d:
+        with pytest.raises(kvmarm.Error) as e:
+            d.msgbuf
+        assert core in str(e.value) and "msgbufp" in str(e.value)

@@ -115,8 +115,9 @@ def test_pages(dump):
         assert page is None or page.offset is None
 
 
-@pytest.mark.parametrize("name", [n for n in DUMPS
-                                  if desc_msgbuf(n)[0] is not None])
+@pytest.mark.parametrize("name", [
+    n for n in DUMPS + ["threads-le", "threads-be", "threads-dwarf"]
+    if os.path.exists(fixture(n, "desc")) and desc_msgbuf(n)[0] is not None])
 def test_msgbuf_section(name):
     # Without the kernel: from the msgbuf section; the ring holds the last
     # size bytes of the description's text, oldest first.

@@ -70,7 +70,7 @@ for arch in 1 4 5 6 10 none; do
 	fi
 	run -N "$TMP/attr.kernel" -M "$TMP/attr.core" pages
 	prot=rwx; [ $want = v4 ] && prot=rw-
-	expect_line "Tag_CPU_arch $arch: pages are $prot" "^0xc0000000  0x00000000  .*  $prot  4096\$"
+	expect_line "Tag_CPU_arch $arch: pages are $prot" "^0xc0000000  0x00000000  .*  $prot  4096\(  [^ ]*\)\{0,1\}\$"
 done
 
 finish

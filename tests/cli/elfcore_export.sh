@@ -6,10 +6,23 @@
 
 GDB=gdb-multiarch
 if ! command -v $GDB >/dev/null 2>&1; then
-	echo "skip - elfcore export: gdb-multiarch is not installed (tools/setup.sh installs it)"
+	echo "skip - elfcore export read by gdb: gdb-multiarch is not installed (tools/setup.sh installs it)"
 	HAVE_GDB=0
 else
 	HAVE_GDB=1
+fi
+PY=/usr/bin/python3	# Debian's, with python3-drgn (plain python3 may be another)
+if ! $PY -c 'import drgn' >/dev/null 2>&1; then
+	echo "skip - elfcore export read by drgn: no python3-drgn for $PY (tools/setup.sh installs it)"
+	HAVE_DRGN=0
+else
+	HAVE_DRGN=1
+fi
+if ! command -v lldb >/dev/null 2>&1; then
+	echo "skip - elfcore export read by lldb: lldb is not installed (tools/setup.sh installs it)"
+	HAVE_LLDB=0
+else
+	HAVE_LLDB=1
 fi
 
 # gdb_reads CORE LIST: for each "VA LEN" line of LIST, "VA HEX" as gdb
@@ -33,6 +46,68 @@ gdb_reads() {
 		END { out() }'
 }
 
+# lldb_reads CORE LIST: the same through lldb, fed on standard input (in
+# --batch mode lldb stops at the first command that fails).  (Debian's
+# lldb may print Python tracebacks from its broken script bridge: they are
+# not its output.)
+lldb_reads() {
+	{ while read -r _va _n; do echo "memory read -c $_n $_va"; done <"$2"
+	  echo quit; } >"$TMP/lldb.in"
+	lldb -c "$1" <"$TMP/lldb.in" 2>&1 | awk '
+		function out() { if (va != "") print va, (err ? "ERR" : hex) }
+		/^\(lldb\) memory read / { out(); n = $5; va = $6; hex = ""; got = 0; err = 0; next }
+		va == "" { next }
+		/^error:/ { err = 1; next }
+		/^0x[0-9a-f]+: / {
+			for (i = 2; i <= NF && got < n && i <= 17; i++) { hex = hex $i; got++ }
+		}
+		END { out() }'
+}
+
+# drgn_reads CORE LIST: the same through drgn's Program.read.
+drgn_reads() {
+	$PY - "$1" "$2" <<'PYEOF' 2>&1
+import sys, drgn
+prog = drgn.Program()
+prog.set_core_dump(sys.argv[1])
+for line in open(sys.argv[2]):
+    va, n = line.split()
+    try:
+        print(va, prog.read(int(va, 16), int(n)).hex())
+    except drgn.FaultError:
+        print(va, "ERR")
+PYEOF
+}
+
+# page_cut LIST WANT: LIST's reads (and WANT's bytes) cut at the end of
+# their page: lldb reads within one segment, and fills the rest of a read
+# that runs into the next with zeros.
+page_cut() {
+	while read -r _va _n; do
+		_room=$((4096 - _va % 4096))
+		[ "$_n" -le $_room ] || _n=$_room
+		echo "$_va $_n"
+	done <"$1" >"$1.cut"
+	while read -r _va _hex; do
+		_room=$((4096 - _va % 4096))
+		[ "$_hex" = ERR ] || [ ${#_hex} -le $((_room * 2)) ] ||
+		    _hex=$(echo "$_hex" | cut -c1-$((_room * 2)))
+		echo "$_va $_hex"
+	done <"$2" >"$2.cut"
+}
+
+# compare NAME WHO GOT [WANT]: each line of WANT ($TMP/want) against GOT's
+# line for its VA.
+compare() {
+	while read -r va hex; do
+		g=$(awk -v a="$va" '$1 == a { print $2; exit }' "$3")
+		if [ "$hex" = ERR ]; then what="$2 cannot read $va"
+		else what="$2 reads $((${#hex} / 2)) bytes at $va"; fi
+		if [ "$g" = "$hex" ]; then ok "elfcore $1: $what"
+		else notok "elfcore $1: $what" "got '${g:-nothing}', expected $hex"; fi
+	done <"${4:-$TMP/want}"
+}
+
 for n in armv7-v2 armv5-v1-be lpae-v2 old-v1 wrapped-v2-be elfcore-v6-be; do
 	out=$TMP/$n.elf
 	run -N "$F/$n.kernel" -M "$F/$n.core" elfcore "$out"
@@ -51,21 +126,29 @@ for n in armv7-v2 armv5-v1-be lpae-v2 old-v1 wrapped-v2-be elfcore-v6-be; do
 	got=$(hexbytes "$out" 0 40)
 	if [ "$got" = "$want" ]; then ok "elfcore $n: ELF header"
 	else notok "elfcore $n: ELF header" "$got"; fi
-	[ $HAVE_GDB = 1 ] || continue
-
 	awk '$1 == "read" { print $2, length($3) / 2 } $1 == "fail" { print $2, 4 }' \
 	    "$F/$n.manifest" >"$TMP/list"
 	awk '$1 == "read" { print $2, $3 } $1 == "fail" { print $2, "ERR" }' \
 	    "$F/$n.manifest" >"$TMP/want"
-	gdb_reads "$out" "$TMP/list" >"$TMP/got"
-	while read -r va hex; do
-		g=$(awk -v a="$va" '$1 == a { print $2; exit }' "$TMP/got")
-		if [ "$hex" = ERR ]; then what="gdb cannot read $va"
-		else what="gdb x/$((${#hex} / 2))xb $va"; fi
-		if [ "$g" = "$hex" ]; then ok "elfcore $n: $what"
-		else notok "elfcore $n: $what" "got '${g:-nothing}', expected $hex"; fi
-	done <"$TMP/want"
+	if [ $HAVE_GDB = 1 ]; then
+		gdb_reads "$out" "$TMP/list" >"$TMP/got"
+		compare "$n" gdb "$TMP/got"
+	fi
+	if [ $HAVE_DRGN = 1 ]; then
+		drgn_reads "$out" "$TMP/list" >"$TMP/got"
+		compare "$n" drgn "$TMP/got"
+	fi
+	if [ $HAVE_LLDB = 1 ]; then
+		page_cut "$TMP/list" "$TMP/want"
+		lldb_reads "$out" "$TMP/list.cut" >"$TMP/got"
+		compare "$n" lldb "$TMP/got" "$TMP/want.cut"
+	fi
 done
+
+# Without -N there are no threads to export: memory only, and it says so.
+run -M "$F/armv7-v2.core" elfcore "$TMP/nok.elf"
+expect_rc "elfcore without -N: exit 0" 0
+expect_err "elfcore without -N: says the export is memory only" "memory only"
 
 # Compressed inputs are the same dump: the same file, byte for byte.
 for n in armv7-v2 elfcore-v6-be; do
@@ -84,6 +167,28 @@ for n in armv7-v2 elfcore-v6-be; do
 		echo "skip - elfcore $n from zstd: no zstd"
 	fi
 done
+
+# A truncated copy: the pages it holds are exported, the cut one left out
+# (and said so), not filled with zeros.  The highest physical pages the
+# description dumps are the last in the file.
+awk '$1 == "map" && !/ nodump/ { print $2, $3, $4 }' "$F/armv7-v2.desc" >"$TMP/maps"
+top=0 last=0
+while read -r va pa sz; do
+	[ $((pa + sz)) -le $top ] || { top=$((pa + sz)); last=$((va + sz - 8)); }
+done <"$TMP/maps"
+head -c $(($(mf armv7-v2 file_size) - 2)) "$F/armv7-v2.core" >"$TMP/cut.core"
+run -N "$F/armv7-v2.kernel" -M "$TMP/cut.core" elfcore "$TMP/cut.elf"
+expect_rc "elfcore of a truncated dump: exit 0" 0
+if grep -F "1 dumped pages are past the end of the truncated file" "$TMP/err" >/dev/null; then
+	ok "elfcore of a truncated dump: says a page is left out"
+else notok "elfcore of a truncated dump: says a page is left out" "$(first_err)"; fi
+if [ $HAVE_GDB = 1 ]; then
+	va=$(awk '$1 == "read" { print $2; exit }' "$F/armv7-v2.manifest")
+	printf '%s 16\n0x%x 8\n' "$va" "$last" >"$TMP/list"
+	gdb_reads "$TMP/cut.elf" "$TMP/list" >"$TMP/got"
+	printf '%s %s\n0x%x ERR\n' "$va" "$(awk '$1 == "read" { print $3; exit }' "$F/armv7-v2.manifest")" "$last" >"$TMP/want"
+	compare "truncated armv7-v2" gdb "$TMP/got"
+fi
 
 # no_temp DIR NAME: nothing but the expected files is left in DIR.
 no_temp() {

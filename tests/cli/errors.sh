@@ -97,10 +97,12 @@ done
 # would wait for a writer forever); timeout turns a hang into a failure.
 mkfifo "$TMP/fifo"
 for how in "-M $TMP/fifo" "-N $TMP/fifo -M $core" "-N /dev/null -M $core" "-M /dev/null"; do
-	timeout 20 "$K" $how info >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	expect_rc "$how: exit 2, no hang" 2
-	expect_err "$how: one line naming the kind" "not a regular file"
+	for c in info check; do
+		timeout 20 "$K" $how $c >"$TMP/out" 2>"$TMP/err"
+		rc=$?
+		expect_rc "$how $c: exit 2, no hang" 2
+		expect_err "$how $c: one line naming the kind" "not a regular file"
+	done
 done
 run -N "$TMP" -M "$core" info
 expect_rc "-N a directory: exit 2" 2

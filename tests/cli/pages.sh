@@ -30,7 +30,7 @@ for n in armv7-v2 armv5-v1-be lpae-v2 old-v1; do
 	awk '$1 == "prot" { print $2, $3 }' "$F/$n.manifest" >"$TMP/prot"
 	while read -r va p; do
 		expect_line "pages $n $va: prot $(prot_of "$p")" \
-		    "^$(hex8 "$va")  0x[0-9a-f]* *  [-0-9a-fx]* *  $(prot_of "$p")  4096\$"
+		    "^$(hex8 "$va")  0x[0-9a-f]* *  [-0-9a-fx]* *  $(prot_of "$p")  4096\(  [^ ]*\)\{0,1\}\$"
 	done <"$TMP/prot"
 
 	# The description's mappings, merged: VA, PA, offset or -, prot, size.
@@ -46,7 +46,7 @@ for n in armv7-v2 armv5-v1-be lpae-v2 old-v1; do
 		[ "$nodump" = - ] || off='-'
 		in_phys "$n" "$pa" || off='-'	# device memory is never dumped
 		expect_line "pages --ranges $n: map $va" \
-		    "^$(hex8 "$va")  $(hex8 "$pa") *  $off *  $p  $(($size))\$"
+		    "^$(hex8 "$va")  $(hex8 "$pa") *  $off *  $p  $(($size))\(  [^ ]*\)\{0,1\}\$"
 	done <"$TMP/maps"
 	# Columns stay aligned, 40-bit physical addresses too: every line's
 	# OFFSET, PROT and LEN start where the header's do.

@@ -90,6 +90,24 @@ long=$(printf '%0300d' 0 | tr 0 y)
 run $k vtop "$long" "$good"
 expect_rc "vtop a missing 300-character symbol: exit 1" 1
 expect_line "vtop a missing 300-character symbol: its line" "^$long: .*no symbol"
-expect_line "vtop a missing 300-character symbol: the next one" "^$(hex8 "$good") -> "
+expect_line "vtop a missing 300-character symbol: the next one" "^$(hex8 "$good") \(<[^>]*> \)\{0,1\}-> "
 
+# The symbol an address falls in, against binutils' nm (the manifest's sym
+# lines): a number inside msgbuf_ring (512 bytes, fixtures/src/kernel.c)
+# names it; hz is 4 bytes, so hz+4 is not in it; SYMBOL-OFF counts back.
+hz=$(awk '$1 == "sym" && $2 == "hz" { print $3 }' "$F/armv7-v2.manifest")
+ring=$(awk '$1 == "sym" && $2 == "msgbuf_ring" { print $3 }' "$F/armv7-v2.manifest")
+tk=$(awk '$1 == "sym" && $2 == "ticks64" { print $3 }' "$F/armv7-v2.manifest")
+run -N "$F/armv7-v2.kernel" -M "$F/armv7-v2.core" vtop $(hex8 $((ring + 16))) "ticks64-$((tk - hz))" $(hex8 $((hz + 4)))
+expect_line "vtop ADDR: the symbol it is in" "^$(hex8 $((ring + 16))) <msgbuf_ring+0x10> -> "
+expect_line "vtop SYMBOL-OFF" "^ticks64-$((tk - hz)) $(hex8 "$hz") -> "
+expect_line "vtop ADDR past a symbol's size: not in it" "^$(hex8 $((hz + 4))) -> "
+run -N "$F/armv7-v2.kernel" -M "$F/armv7-v2.core" vtop --json $(hex8 $((ring + 16)))
+expect_out "vtop --json: symbol" '"symbol": "msgbuf_ring+0x10"'
+run -M "$F/armv7-v2.core" vtop $(hex8 $((ring + 16)))
+expect_line "vtop without -N: no symbol" "^$(hex8 $((ring + 16))) -> "
+run -N "$F/armv7-v2.kernel" -M "$F/armv7-v2.core" read $(hex8 $((ring + 16))) 4
+expect_line "read: the symbol line" "^$(printf %08x $((ring + 16))) <msgbuf_ring+0x10>:\$"
+run -N "$F/armv7-v2.kernel" -M "$F/armv7-v2.core" pages
+expect_line "pages: a page names its symbol" "^$(hex8 $((hz & ~4095)))  .*  4096  [^ ]"
 finish
