@@ -91,6 +91,21 @@ symbol_u32(kvm_t *kd, const char *name, uint32_t *v)
 	return kvm_symbol(kd, name, &va) == 0 ? read_u32(kd, va, v) : -1;
 }
 
+/*
+ * Why the last read failed, for a message that already names the core: a
+ * reader's error may start with the core's name too, said once is enough.
+ */
+static const char *
+read_error(kvm_t *kd)
+{
+	const char *e = kvm_geterr(kd);
+	size_t n = strlen(kd->corefile);
+
+	if (strncmp(e, kd->corefile, n) == 0 && strncmp(e + n, ": ", 2) == 0)
+		return e + n + 2;
+	return e;
+}
+
 /* Remember the first damage; later ones are consequences or repeats. */
 static void
 warn(struct walk *w, const char *fmt, ...)
@@ -203,7 +218,7 @@ walk_proc_threads(struct walk *w, kvaddr_t p, int pid, const char *comm,
 		    (oncpu32 = oncpu8 == 0xff ? UINT32_MAX : oncpu8, 0) :
 		    -1) != 0) {
 			warn(w, "cannot read struct thread at 0x%llx (pid %d): "
-			    "%s", (unsigned long long)td, pid, kvm_geterr(kd));
+			    "%s", (unsigned long long)td, pid, read_error(kd));
 			return 1;
 		}
 		t.pid = pid;
@@ -237,7 +252,7 @@ walk_procs(struct walk *w, const char *list, int zombie,
 		return 1;
 	if (read_u32(kd, head, &p) != 0) {
 		warn(w, "cannot read %s at 0x%llx: %s", list,
-		    (unsigned long long)head, kvm_geterr(kd));
+		    (unsigned long long)head, read_error(kd));
 		return 1;
 	}
 	while (p != 0) {
@@ -256,7 +271,7 @@ walk_procs(struct walk *w, const char *list, int zombie,
 		    read_name(kd, p + l->p_comm, comm) != 0 ||
 		    read_u32(kd, p + l->p_list, &next) != 0) {
 			warn(w, "%s: cannot read struct proc at 0x%llx: %s",
-			    list, (unsigned long long)p, kvm_geterr(kd));
+			    list, (unsigned long long)p, read_error(kd));
 			return 1;
 		}
 		r = walk_proc_threads(w, p, (int)pid, comm, zombie, cb, arg);
@@ -358,8 +373,12 @@ kvm_arm_panic(kvm_t *kd, struct kvm_arm_panic *p)
 		return -1;
 	}
 	if (read_u32(kd, va, &v) != 0) {
+		char why[_POSIX2_LINE_MAX];
+
+		/* Copied first: kvm_err writes over what kvm_geterr returns. */
+		snprintf(why, sizeof(why), "%s", read_error(kd));
 		kvm_err(kd, "%s: cannot read panicstr at 0x%llx: %s",
-		    kd->corefile, (unsigned long long)va, kvm_geterr(kd));
+		    kd->corefile, (unsigned long long)va, why);
 		return -1;
 	}
 	if (v != 0) {

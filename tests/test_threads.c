@@ -237,6 +237,86 @@ byte_order(const char *base)
 		other_container(base, what, "mmu v6", "mmu lpae", &m);
 }
 
+/* A manifest's "global NAME 0xADDR" line: the address, or 0. */
+static unsigned long long
+manifest_global(const char *path, const char *name)
+{
+	char line[512], got[64];
+	unsigned long long va = 0, v;
+	FILE *f = fopen(path, "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "global %63s %llx", got, &v) == 2 &&
+		    strcmp(got, name) == 0)
+			va = v;
+	if (f != NULL)
+		fclose(f);
+	return va;
+}
+
+/* How many times needle is in hay. */
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *at = hay; (at = strstr(at, needle)) != NULL; at++)
+		n++;
+	return n;
+}
+
+/*
+ * A core cut before its kernel data: kvm_arm_panic and the walk fail with
+ * one sentence each, naming the core once, the variable and its address
+ * (from the manifest), and why the read failed.
+ */
+static void
+cut_before_data(void)
+{
+	char core[300], err[_POSIX2_LINE_MAX], want[64];
+	struct kvm_arm_panic p;
+	static struct seen s;
+	unsigned long long va;
+	kvm_t *kd;
+	FILE *in, *out;
+	char buf[30000];
+	size_t n;
+	int rc;
+
+	snprintf(core, sizeof(core), "%s/threads-le-cut.core", harness_tmpdir());
+	in = fopen("fixtures/threads-le.core", "rb");
+	out = fopen(core, "wb");
+	n = in != NULL ? fread(buf, 1, sizeof(buf), in) : 0;
+	if (out != NULL)
+		fwrite(buf, 1, n, out);
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL)
+		fclose(out);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	check(kd != NULL, "cut core: opens%s%s", kd ? "" : ": ", kd ? "" : err);
+	if (kd == NULL)
+		return;
+	va = manifest_global("fixtures/threads-le.manifest", "panicstr");
+	check(va != 0, "cut core: the manifest gives panicstr and allproc");
+	snprintf(want, sizeof(want), "cannot read panicstr at 0x%llx", va);
+	rc = kvm_arm_panic(kd, &p);
+	check(rc == -1 && count_of(kvm_geterr(kd), want) == 1 &&
+	    count_of(kvm_geterr(kd), core) == 1 &&
+	    strstr(kvm_geterr(kd), "past the end of the file") != NULL,
+	    "cut core: kvm_arm_panic says \"%s\" once, the core once, and "
+	    "why (%s)", want, kvm_geterr(kd));
+	va = manifest_global("fixtures/threads-le.manifest", "allproc");
+	snprintf(want, sizeof(want), "cannot read allproc at 0x%llx", va);
+	s.n = 0;
+	rc = kvm_arm_walk_threads(kd, collect, &s);
+	check(rc == 0 && s.n == 0 && count_of(kvm_geterr(kd), want) == 1 &&
+	    count_of(kvm_geterr(kd), core) == 1,
+	    "cut core: the walk says \"%s\", the core once (%d, %d threads: "
+	    "%s)", want, rc, s.n, kvm_geterr(kd));
+	kvm_close(kd);
+}
+
 int
 main(void)
 {
@@ -258,6 +338,7 @@ main(void)
 		other_container("threads-le", "threads-le-elf", NULL, NULL, &m);
 	if (tm_load(&m, "fixtures/threads-be.manifest") == 0)
 		other_container("threads-be", "threads-be-lpae", NULL, NULL, &m);
+	cut_before_data();
 	damaged_dump("threads-loop", "loops");
 	damaged_dump("threads-cut", "cannot read");
 	/* Not a FreeBSD kernel: no allproc; one clear line. */
