@@ -130,6 +130,32 @@ for n in threads-cut threads-loop; do
 	expect_line "bt -a $n: the first thread still shown" "^Thread $first "
 done
 
+# A core cut inside its image, before the crashed thread's struct thread
+# (the manifest's addr line) but after allproc: the walk ends there.  The
+# file lacks that struct whatever the dump's header size, and keeps
+# allproc while the header is under (thread - allproc) bytes.
+m=$F/threads-le.manifest
+crashed=$(mf threads-le dumptid)
+td=$(awk -v t="$crashed" '$1 == "addr" && $2 == t { print $4 }' "$m")
+base=$(awk '$1 == "image" { print $2 }' "$m")
+head -c $((td - base)) "$F/threads-le.core" >"$TMP/cut.core"
+run -N "$F/threads-le.kernel" -M "$TMP/cut.core" bt
+expect_rc "bt, the list cut before the crashed thread: exit 1" 1
+expect_err "bt, the list cut before the crashed thread: one line naming $td" \
+    "cannot read struct thread at $(printf '0x%x' $((td)))"
+if grep -q "no crashed thread" "$TMP/err"; then
+	notok "bt, the list cut before the crashed thread: not 'no crashed thread'" \
+	    "$(first_err)"
+else ok "bt, the list cut before the crashed thread: not 'no crashed thread'"; fi
+expect_err "bt, the list cut before the crashed thread: says it was not reached" \
+    "the crashed thread is not among the threads before it"
+run -N "$F/threads-le.kernel" -M "$TMP/cut.core" bt "$crashed"
+expect_rc "bt $crashed, the list cut before it: exit 1" 1
+if grep -q "no thread $crashed before the damage" "$TMP/err"; then
+	ok "bt $crashed, the list cut before it: not found before the damage"
+else notok "bt $crashed, the list cut before it: not found before the damage" \
+	"$(tr '\n' '|' <"$TMP/err")"; fi
+
 # Usage.
 k="-N $F/threads-le.kernel -M $F/threads-le.core"
 run $k bt 99999
