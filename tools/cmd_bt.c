@@ -139,6 +139,8 @@ one_thread(const struct kvm_arm_thread *t, void *arg)
 			    why, sizeof(why));
 		if (n < 0)
 			printf("(no backtrace: %s)\n", kvm_geterr(bt->c->kd));
+		else if (strncmp(why, "trapframe from user mode", 24) == 0)
+			printf("--- %s ---\n", why);	/* where a syscall entered */
 		else if (t->regs.valid != 0 && !bt_clean_end(why))
 			printf("Backtrace stopped: %s\n", why);
 	}

@@ -156,6 +156,24 @@ if grep -q "no thread $crashed before the damage" "$TMP/err"; then
 else notok "bt $crashed, the list cut before it: not found before the damage" \
 	"$(tr '\n' '|' <"$TMP/err")"; fi
 
+# The crashed thread's trapframe made one from user mode (tf_spsr, its
+# first word, mode 0x10): the kernel stack ends there, and bt says so on a
+# last line naming the trapframe and the user pc (tf_pc), both from
+# the manifest's trapframe line.
+set -- $(awk -v t="$crashed" '$1 == "trapframe" && $2 == t { print $3, $7 }' "$m")
+tf=$1 upc=$2
+off=$("$K" -N "$F/threads-le.kernel" -M "$F/threads-le.core" vtop "$tf" |
+    sed -n 's/.*offset \(0x[0-9a-f]*\)$/\1/p')
+cp "$F/threads-le.core" "$TMP/user.core"
+printf '\020\000\000\140' | dd of="$TMP/user.core" bs=1 seek=$((off)) conv=notrunc 2>/dev/null
+run -N "$F/threads-le.kernel" -M "$TMP/user.core" bt
+expect_rc "bt, a trapframe from user mode: exit 0" 0
+expect_line "bt, a trapframe from user mode: the last line says so" \
+    "^--- trapframe from user mode at $tf (user pc $upc) ---\$"
+if [ "$(tail -n 1 "$TMP/out")" = "--- trapframe from user mode at $tf (user pc $upc) ---" ]; then
+	ok "bt, a trapframe from user mode: last"
+else notok "bt, a trapframe from user mode: last" "$(tail -n 1 "$TMP/out")"; fi
+
 # Usage.
 k="-N $F/threads-le.kernel -M $F/threads-le.core"
 run $k bt 99999
