@@ -278,21 +278,10 @@ cut_before_data(void)
 	static struct seen s;
 	unsigned long long va;
 	kvm_t *kd;
-	FILE *in, *out;
-	char buf[30000];
-	size_t n;
 	int rc;
 
 	snprintf(core, sizeof(core), "%s/threads-le-cut.core", harness_tmpdir());
-	in = fopen("fixtures/threads-le.core", "rb");
-	out = fopen(core, "wb");
-	n = in != NULL ? fread(buf, 1, sizeof(buf), in) : 0;
-	if (out != NULL)
-		fwrite(buf, 1, n, out);
-	if (in != NULL)
-		fclose(in);
-	if (out != NULL)
-		fclose(out);
+	fixture_copy("fixtures/threads-le.core", core, 30000);
 	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
 	check(kd != NULL, "cut core: opens%s%s", kd ? "" : ": ", kd ? "" : err);
 	if (kd == NULL)
@@ -314,6 +303,45 @@ cut_before_data(void)
 	    count_of(kvm_geterr(kd), core) == 1,
 	    "cut core: the walk says \"%s\", the core once (%d, %d threads: "
 	    "%s)", want, rc, s.n, kvm_geterr(kd));
+	kvm_close(kd);
+}
+
+/*
+ * A dump whose pcb_size (the variable's value, in the dump) is 0xffffffff:
+ * no walk, and a reason that names pcb_size as the size it is.
+ */
+static void
+bad_pcb_size(void)
+{
+	char core[300], err[_POSIX2_LINE_MAX];
+	struct kvm_nlist nl[] = { { .n_name = "pcb_size" }, { .n_name = NULL } };
+	static struct seen s;
+	off_t off;
+	kvm_t *kd;
+	int rc;
+
+	snprintf(core, sizeof(core), "%s/pcbsize.core", harness_tmpdir());
+	fixture_copy("fixtures/threads-le.core", core, -1);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	if (kd == NULL || kvm_nlist2(kd, nl) != 0 ||
+	    kvm_arm_kvatop(kd, nl[0].n_value, NULL, &off) == 0) {
+		check(0, "pcb_size: its page in threads-le.core");
+		if (kd != NULL)
+			kvm_close(kd);
+		return;
+	}
+	kvm_close(kd);
+	fixture_patch32(core, (long)off, 0xffffffffu, 0);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	if (kd == NULL) {
+		check(0, "pcb_size: opens: %s", err);
+		return;
+	}
+	rc = kvm_arm_walk_threads(kd, collect, &s);
+	check(rc == -1 && strstr(kvm_geterr(kd), "pcb_size is 4294967295, "
+	    "not a plausible struct size") != NULL,
+	    "pcb_size 0xffffffff: no walk, \"not a plausible struct size\" "
+	    "(%d: %s)", rc, kvm_geterr(kd));
 	kvm_close(kd);
 }
 
@@ -339,6 +367,7 @@ main(void)
 	if (tm_load(&m, "fixtures/threads-be.manifest") == 0)
 		other_container("threads-be", "threads-be-lpae", NULL, NULL, &m);
 	cut_before_data();
+	bad_pcb_size();
 	damaged_dump("threads-loop", "loops");
 	damaged_dump("threads-cut", "cannot read");
 	/* Not a FreeBSD kernel: no allproc; one clear line. */
