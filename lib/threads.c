@@ -17,8 +17,14 @@
 #include "endian.h"
 #include "threads.h"
 
-/* More threads than any arm kernel could hold: the walk's hard bound. */
+/*
+ * More processes and threads than any arm kernel could hold: the walk's
+ * hard bound (and so the bound of what it remembers).
+ */
 #define THREADS_MAX	(1u << 22)
+
+/* struct proc and struct thread hold pointers: 4-byte aligned at least. */
+#define STRUCT_ALIGN	4u
 
 /* The addresses already visited: open addressing, grown by doubling. */
 struct seen {
@@ -195,6 +201,12 @@ walk_proc_threads(struct walk *w, kvaddr_t p, int pid, const char *comm,
 		unsigned char oncpu8;
 		int r;
 
+		if (td % STRUCT_ALIGN != 0) {
+			warn(w, "the thread list of pid %d points to 0x%llx, "
+			    "misaligned for a struct thread", pid,
+			    (unsigned long long)td);
+			return 1;
+		}
 		if ((r = seen_add(&w->seen, td)) <= 0) {
 			if (r < 0)
 				return -1;
@@ -203,8 +215,8 @@ walk_proc_threads(struct walk *w, kvaddr_t p, int pid, const char *comm,
 			return 1;
 		}
 		if (++w->count > THREADS_MAX) {
-			warn(w, "more than %u threads: the lists must be "
-			    "corrupt", THREADS_MAX);
+			warn(w, "more than %u processes and threads: the lists "
+			    "must be corrupt", THREADS_MAX);
 			return 1;
 		}
 		memset(&t, 0, sizeof(t));
@@ -260,11 +272,21 @@ walk_procs(struct walk *w, const char *list, int zombie,
 		uint32_t pid, next;
 		int r;
 
+		if (p % STRUCT_ALIGN != 0) {
+			warn(w, "%s points to 0x%llx, misaligned for a struct "
+			    "proc", list, (unsigned long long)p);
+			return 1;
+		}
 		if ((r = seen_add(&w->seen, p)) <= 0) {
 			if (r < 0)
 				return -1;
 			warn(w, "%s loops back to proc 0x%llx", list,
 			    (unsigned long long)p);
+			return 1;
+		}
+		if (++w->count > THREADS_MAX) {
+			warn(w, "more than %u processes and threads: the lists "
+			    "must be corrupt", THREADS_MAX);
 			return 1;
 		}
 		if (read_u32(kd, p + l->p_pid, &pid) != 0 ||

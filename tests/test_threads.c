@@ -345,6 +345,67 @@ bad_pcb_size(void)
 	kvm_close(kd);
 }
 
+/*
+ * The crashed thread's td_plist.tqe_next pointing one byte into the next
+ * thread (the manifest's addresses and offsets): the list ends there with
+ * a warning that says so, no thread is made up from the misaligned bytes,
+ * and the other processes' threads are still listed.
+ */
+static void
+misaligned_thread(void)
+{
+	char core[300], err[_POSIX2_LINE_MAX], want[96];
+	static struct seen s;
+	struct tm m;
+	unsigned long long plist = 0, bad;
+	char line[256];
+	FILE *f;
+	off_t off;
+	kvm_t *kd;
+	int rc, strays = 0;
+
+	if (tm_load(&m, "fixtures/threads-le.manifest") != 0 || m.n < 2 ||
+	    !m.t[0].have_addr || !m.t[1].have_addr) {
+		check(0, "misaligned: threads-le manifest with addresses");
+		return;
+	}
+	f = fopen("fixtures/threads-le.manifest", "r");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		sscanf(line, "offset thread_off_td_plist %llu", &plist);
+	if (f != NULL)
+		fclose(f);
+	bad = m.t[1].thread + 1;
+	snprintf(core, sizeof(core), "%s/misaligned.core", harness_tmpdir());
+	fixture_copy("fixtures/threads-le.core", core, -1);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	if (kd == NULL || plist == 0 ||
+	    kvm_arm_kvatop(kd, m.t[0].thread + plist, NULL, &off) == 0) {
+		check(0, "misaligned: tid %d's td_plist in the core", m.t[0].tid);
+		if (kd != NULL)
+			kvm_close(kd);
+		return;
+	}
+	kvm_close(kd);
+	fixture_patch32(core, (long)off, (uint32_t)bad, 0);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	if (kd == NULL) {
+		check(0, "misaligned: opens: %s", err);
+		return;
+	}
+	s.n = 0;
+	rc = kvm_arm_walk_threads(kd, collect, &s);
+	snprintf(want, sizeof(want), "points to 0x%llx, misaligned", bad);
+	check(rc == 0 && strstr(kvm_geterr(kd), want) != NULL,
+	    "misaligned: the walk says \"%s\" (%d: %s)", want, rc,
+	    kvm_geterr(kd));
+	for (int i = 0; i < s.n; i++)
+		strays += tm_find(&m, s.t[i].tid) == NULL;
+	check(strays == 0 && s.n >= 2 && s.t[0].tid == m.t[0].tid,
+	    "misaligned: %d threads listed, %d not in the manifest", s.n,
+	    strays);
+	kvm_close(kd);
+}
+
 int
 main(void)
 {
@@ -368,6 +429,7 @@ main(void)
 		other_container("threads-be", "threads-be-lpae", NULL, NULL, &m);
 	cut_before_data();
 	bad_pcb_size();
+	misaligned_thread();
 	damaged_dump("threads-loop", "loops");
 	damaged_dump("threads-cut", "cannot read");
 	/* Not a FreeBSD kernel: no allproc; one clear line. */

@@ -197,13 +197,15 @@ cmd_bt(struct cli *c)
 		cli_kvm_error(c);
 		status = EXIT_USAGE;
 	} else if (cut && (bt.all || bt.ntids > 0)) {
-		fprintf(stderr, "kvmarm: warning: %s (%u threads shown before "
-		    "it)\n", kvm_geterr(c->kd), bt.shown);
+		/* Other lists go on after a damaged one: not "before it". */
+		fprintf(stderr, "kvmarm: warning: %s (%u threads shown)\n",
+		    kvm_geterr(c->kd), bt.shown);
 		status = EXIT_NO;
 	} else if (cut) {
 		/* One line: the damage is why the crashed thread is missing. */
 		fprintf(stderr, "kvmarm: warning: %s (the crashed thread is not "
-		    "among the threads before it)\n", kvm_geterr(c->kd));
+		    "among the threads that could be read)\n",
+		    kvm_geterr(c->kd));
 		status = EXIT_NO;
 	}
 	for (int i = 0; i < bt.ntids; i++)

@@ -148,7 +148,7 @@ if grep -q "no crashed thread" "$TMP/err"; then
 	    "$(first_err)"
 else ok "bt, the list cut before the crashed thread: not 'no crashed thread'"; fi
 expect_err "bt, the list cut before the crashed thread: says it was not reached" \
-    "the crashed thread is not among the threads before it"
+    "the crashed thread is not among the threads that could be read"
 run -N "$F/threads-le.kernel" -M "$TMP/cut.core" bt "$crashed"
 expect_rc "bt $crashed, the list cut before it: exit 1" 1
 if grep -q "no thread $crashed before the damage" "$TMP/err"; then
