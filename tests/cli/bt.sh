@@ -133,7 +133,8 @@ done
 # A core cut inside its image, before the crashed thread's struct thread
 # (the manifest's addr line) but after allproc: the walk ends there.  The
 # file lacks that struct whatever the dump's header size, and keeps
-# allproc while the header is under (thread - allproc) bytes.
+# allproc while the header is under (thread - allproc) bytes.  bt and info
+# on it.
 m=$F/threads-le.manifest
 crashed=$(mf threads-le dumptid)
 td=$(awk -v t="$crashed" '$1 == "addr" && $2 == t { print $4 }' "$m")
@@ -149,6 +150,15 @@ if grep -q "no crashed thread" "$TMP/err"; then
 else ok "bt, the list cut before the crashed thread: not 'no crashed thread'"; fi
 expect_err "bt, the list cut before the crashed thread: says it was not reached" \
     "the crashed thread is not among the threads that could be read"
+# info on it: the crashed thread is unknown, and info says why rather
+# than that there is none.
+run -N $F/threads-le.kernel -M "$TMP/cut.core" info
+expect_line "info, the list cut before the crashed thread: why it is unknown" \
+    "^crashed thread: *unknown: .*cannot read struct thread at $(printf '0x%x' $((td)))"
+run -N $F/threads-le.kernel -M "$TMP/cut.core" info --json
+json_valid "info --json, the list cut before the crashed thread: valid JSON"
+expect_out "info --json, the list cut before the crashed thread: threads_error" \
+    "\"threads_error\": \"$TMP/cut.core: cannot read struct thread at $(printf '0x%x' $((td)))"
 run -N "$F/threads-le.kernel" -M "$TMP/cut.core" bt "$crashed"
 expect_rc "bt $crashed, the list cut before it: exit 1" 1
 if grep -q "no thread $crashed before the damage" "$TMP/err"; then

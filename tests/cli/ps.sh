@@ -99,22 +99,6 @@ for n in threads-loop threads-cut; do
 	    "($lines threads listed)"
 done
 
-# info on a core cut before the crashed thread's struct thread (after
-# allproc, as in bt.sh): the crashed thread is unknown, and info says why
-# rather than that there is none.
-m=$F/threads-le.manifest
-crashed=$(mf threads-le dumptid)
-td=$(awk -v t="$crashed" '$1 == "addr" && $2 == t { print $4 }' "$m")
-base=$(awk '$1 == "image" { print $2 }' "$m")
-head -c $((td - base)) "$F/threads-le.core" >"$TMP/cut.core"
-run -N $F/threads-le.kernel -M "$TMP/cut.core" info
-expect_line "info, the list cut before the crashed thread: why it is unknown" \
-    "^crashed thread: *unknown: .*cannot read struct thread at $(printf '0x%x' $((td)))"
-run -N $F/threads-le.kernel -M "$TMP/cut.core" info --json
-json_valid "info --json, the list cut before the crashed thread: valid JSON"
-expect_out "info --json, the list cut before the crashed thread: threads_error" \
-    "\"threads_error\": \"$TMP/cut.core: cannot read struct thread at $(printf '0x%x' $((td)))"
-
 run -N $F/armv7-v2.kernel -M $F/armv7-v2.core ps
 expect_rc "ps without allproc: exit 2" 2
 expect_err "ps without allproc: one line" "allproc"
