@@ -316,11 +316,12 @@ typedef int kvm_arm_thread_cb_t(const struct kvm_arm_thread *, void *);
  * zombproc's, when the kernel has it), each process's threads in p_threads
  * order.  Struct offsets come from the kernel's exported proc_off_* /
  * thread_off_* / pcb_size variables, else from the kernel ELF's DWARF.
- * Returns 1 when every list was walked to its end; 0 when the walk ended
- * early: cb returned 0 (kvm_geterr is then ""), or a list was cut, looped
- * or pointed outside the dump (kvm_geterr names the address; every thread
- * before it was passed to cb); -1 when no walk is possible (no kernel ELF,
- * no allproc, no offsets: kvm_geterr says what is missing).
+ * Returns 1 when every list was walked to its end; 0 when cb returned 0
+ * (kvm_geterr is then "") or when a list was damaged: cut, looped, or
+ * pointing outside the dump (that list ends there; the other lists are
+ * still walked; kvm_geterr names the first damaged address); -1 when no
+ * walk is possible (no kernel ELF, no allproc, no offsets: kvm_geterr says
+ * what is missing).
  */
 int kvm_arm_walk_threads(kvm_t *kd, kvm_arm_thread_cb_t *cb, void *arg);
 
@@ -362,7 +363,7 @@ typedef int kvm_arm_frame_cb_t(const struct kvm_arm_frame *, void *);
  * and lr valid), through .ARM.exidx/.ARM.extab, DWARF CFI where a function
  * has no EHABI entry, and trapframes.  cb gets each frame, innermost first,
  * until it returns 0.  why (whylen bytes, may be NULL) gets the reason the
- * unwind ended ("zero pc", "sp did not move at 0x...", ...).  Returns the
+ * unwind ended ("zero pc", "... sp did not move (0x...), a loop", ...).  Returns the
  * number of frames given to cb, or -1 (kvm_geterr) when nothing could be.
  */
 int kvm_arm_unwind(kvm_t *kd, const struct kvm_arm_regs *regs,
