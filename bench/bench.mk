@@ -2,10 +2,11 @@
 # baseline (included by the top Makefile; not part of `make check`).
 
 BENCH_OBJ = $(B)/bench/bench.o $(B)/bench/baseline.o $(B)/bench/input.o \
-            $(B)/bench/measure.o
+            $(B)/bench/measure.o $(B)/bench/compressed.o \
+            $(B)/bench/alloc_count.o
 BENCH_ARGS ?=
 
-$(B)/bench/%.o: bench/%.c bench/*.h include/kvm_arm.h tests/mkcore.h tests/mapdesc.h
+$(B)/bench/%.o: bench/%.c bench/*.h include/kvm_arm.h tests/mkcore.h tests/mapdesc.h tests/compress.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -c $< -o $@
 

@@ -15,6 +15,9 @@ K=$build/kvmarm
 MK=$build/tests/mkcore
 dir=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/kvmarm-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT INT TERM
+# The gzip index cache (libkvm_arm keeps one per gzip core) stays in here.
+XDG_CACHE_HOME=$dir/cache
+export XDG_CACHE_HOME
 
 now() { date +%s%N; }
 # time_ms CMD...: milliseconds CMD took (its output discarded).

@@ -13,16 +13,21 @@
 #include "mkcore.h"
 
 /*
- * Three dumped runs (64 MiB) in different parts of physical memory, so
+ * Three dumped runs (256 MiB) in different parts of physical memory, so
  * lookups use bitmap bits from the start, middle and end, and 256 MiB
  * mapped but not dumped, which the page walk visits.
  */
 static const struct bench_map maps[] = {
-	{ 0xc0000000, 0x00200000, 0x02000000, 1 },
-	{ 0xc4000000, 0x40000000, 0x01000000, 1 },
-	{ 0xd0000000, 0xc0000000, 0x01000000, 1 },
+	{ 0xc0000000, 0x00200000, 0x08000000, 1 },
+	{ 0xc8000000, 0x40000000, 0x04000000, 1 },
+	{ 0xd0000000, 0xc0000000, 0x04000000, 1 },
 	{ 0xe0000000, 0x80000000, 0x10000000, 0 },
 };
+
+/* The sparse dump: 1% of a 1 GiB KVA, in 40 runs of 64 pages. */
+#define SPARSE_RUNS	40
+#define SPARSE_RUN	0x40000u
+#define SPARSE_STEP	0x01800000u
 
 void
 bench_sym_name(char *buf, size_t len, unsigned i)
@@ -81,9 +86,38 @@ out:
 	return rc;
 }
 
+int
+bench_input_sparse(struct bench_input *in)
+{
+	char text[8192];
+	size_t len;
+	struct mapdesc *d = malloc(sizeof(*d));
+	struct mkcore_layout lo;
+	int rc = -1;
+
+	snprintf(in->sparse, sizeof(in->sparse), "%s/sparse.core", in->dir);
+	len = (size_t)snprintf(text, sizeof(text), "version 2\nmmu v6\n"
+	    "endian little\nkernbase 0xc0000000\nkva_size 0x40000000\n"
+	    "phys 0x0 0x100000000\n");
+	for (unsigned k = 0; k < SPARSE_RUNS; k++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "map 0x%llx 0x%llx 0x%x rw\n",
+		    (unsigned long long)(0xc0000000u + (uint64_t)k * SPARSE_STEP),
+		    (unsigned long long)(0x10000000u + (uint64_t)k * SPARSE_RUN),
+		    SPARSE_RUN);
+	if (d != NULL && mapdesc_parse(d, text, "sparse") == 0) {
+		rc = mkcore_write(d, in->sparse, NULL, NULL, &lo);
+		mapdesc_free(d);
+	}
+	in->sparse_pages = (uint64_t)SPARSE_RUNS * SPARSE_RUN / 4096;
+	free(d);
+	return rc;
+}
+
 void
 bench_input_remove(struct bench_input *in)
 {
+	unlink(in->sparse);
 	unlink(in->core);
 	unlink(in->kernel);
 	rmdir(in->dir);

@@ -3,7 +3,7 @@
  * temporary directory with the fixture writer (tests/mkcore.h).
  *
  * The dump describes 4 GiB of physical memory and a 1 GiB kernel VA range
- * (a 1 MiB v6 PTE array), but dumps only 64 MiB of pages, so the file stays
+ * (a 1 MiB v6 PTE array), but dumps only 256 MiB of pages, so the file stays
  * small while the bitmap and PTE array have their full-size shapes.
  */
 #ifndef BENCH_INPUT_H
@@ -20,6 +20,8 @@ struct bench_map {
 struct bench_input {
 	char dir[64];
 	char core[128], kernel[128];
+	char sparse[128];	/* 1% of a 1 GiB KVA dumped */
+	uint64_t sparse_pages;
 	const struct bench_map *maps;
 	size_t nmaps;
 	unsigned nsyms;		/* kernel symbols, named by bench_sym_name */
@@ -29,6 +31,8 @@ struct bench_input {
 
 /* 0, or -1 with a message on stderr. */
 int bench_input_make(struct bench_input *in, unsigned nsyms);
+/* The sparse dump, in the same directory. */
+int bench_input_sparse(struct bench_input *in);
 void bench_input_remove(struct bench_input *in);
 /* The name of kernel symbol i (its value is 0xc0000000 + 16 * i). */
 void bench_sym_name(char *buf, size_t len, unsigned i);

@@ -118,3 +118,25 @@ machine_description(char *buf, size_t len)
 	snprintf(buf, len, "%s, %ld CPUs, %s %s %s", model,
 	    sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release, u.machine);
 }
+
+void
+alternate_with(double (*f)(void *), void *fa, double (*g)(void *), void *ga,
+    unsigned rounds, double *mf, double *mg)
+{
+	double *tf = calloc(rounds, sizeof(double));
+	double *tg = calloc(rounds, sizeof(double));
+
+	for (unsigned r = 0; r < rounds; r++) {
+		if (r % 2 == 0) {
+			tf[r] = f(fa);
+			tg[r] = g(ga);
+		} else {
+			tg[r] = g(ga);
+			tf[r] = f(fa);
+		}
+	}
+	*mf = median(tf, rounds);
+	*mg = median(tg, rounds);
+	free(tf);
+	free(tg);
+}

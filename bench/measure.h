@@ -20,6 +20,12 @@ int pin_to_one_cpu(void);
 long rss_kib(void);
 long peak_rss_kib(void);
 int reset_peak_rss(void);
+/*
+ * Time f(fa) and g(ga) alternately for rounds rounds, which goes first
+ * changing each round; their medians (seconds) go to *mf and *mg.
+ */
+void alternate_with(double (*f)(void *), void *fa, double (*g)(void *),
+    void *ga, unsigned rounds, double *mf, double *mg);
 /* "CPU model, N CPUs, OS release" into buf. */
 void machine_description(char *buf, size_t len);
 

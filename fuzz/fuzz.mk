@@ -98,7 +98,7 @@ fuzz: $(FUZZ_TARGETS) fuzz-seeds
 	mkdir -p $(FUZZ_B)/crashes
 	for t in $(FUZZ_NAMES); do \
 	    mkdir -p $(FUZZ_B)/corpus/$$t fuzz/corpus/$$t || exit 1; \
-	    $(FUZZ_B)/fuzz_$$t $(FUZZ_RUN_FLAGS) \
+	    KVM_ARM_NO_CACHE=1 $(FUZZ_B)/fuzz_$$t $(FUZZ_RUN_FLAGS) \
 	        -artifact_prefix=$(FUZZ_B)/crashes/$$t- \
 	        $(FUZZ_B)/corpus/$$t $(FUZZ_B)/seeds/$$t fuzz/corpus/$$t || { \
 	        for c in $(FUZZ_B)/crashes/$$t-*; do \
@@ -140,7 +140,8 @@ check-valgrind: tests
 	for t in $(B)/tests/test_*; do \
 	    [ -x "$$t" ] || continue; \
 	    n=$$(basename $$t); \
-	    $(VALGRIND) $$t > $(B)/valgrind/$$n.log 2>&1; rc=$$?; \
+	    XDG_CACHE_HOME=$(CURDIR)/$(B)/valgrind/cache $(VALGRIND) $$t \
+	        > $(B)/valgrind/$$n.log 2>&1; rc=$$?; \
 	    if [ $$rc -eq 99 ]; then \
 	        echo "not ok - valgrind $$n: memcheck errors or leaks (see $(B)/valgrind/$$n.log)"; status=1; \
 	    elif [ $$rc -ne 0 ]; then \

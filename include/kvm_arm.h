@@ -131,6 +131,23 @@ int kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg);
 
 /* ---- libkvm_arm extensions --------------------------------------------- */
 
+/*
+ * Whole-dump work in the order the bytes are stored: call cb once per
+ * dumped page (a valid page-table entry whose 4 KiB page is complete in
+ * the dump) in increasing kp_offset, with data pointing at the page's
+ * kp_len bytes.  data is valid until cb returns; on an uncompressed core it
+ * points into the mapped file, so nothing is copied.  A page mapped at
+ * several VAs comes once per VA (in VA order).  Reading in file order is
+ * what makes this fast on a gzip core: one pass of decompression, where
+ * kvm_walk_pages plus kvm_read2 would restart it for nearly every page.
+ * Returns 1 when every page was visited, 0 when cb returned 0, -1 (reason
+ * in kvm_geterr) when the dump could not be read.
+ */
+typedef int kvm_arm_page_data_cb_t(const struct kvm_page *, const void *data,
+    void *arg);
+int kvm_arm_walk_pages_fileorder(kvm_t *kd, kvm_arm_page_data_cb_t *cb,
+    void *arg);
+
 /* mmuformat values of the minidump header */
 #define KVM_ARM_MMU_UNKNOWN	0	/* old v1 dumps: read as v6/v7 */
 #define KVM_ARM_MMU_V4		1	/* ARMv4/v5 */
@@ -189,8 +206,11 @@ struct kvm_arm_info {
 	uint64_t expected_size;		/* bytes a complete dump would have */
 	int truncated;			/* file shorter than expected_size */
 	uint64_t payload_offset;	/* 512 after a dump-device header, else 0 */
-	const char *compression;	/* "none" or "gzip" */
-	uint64_t stored_size;		/* bytes of the payload in the file */
+	const char *compression;	/* "none", "gzip" or "zstd" */
+	uint64_t stored_size;		/* bytes of the payload in the file
+					   (compressed, when compression is
+					   not "none"; file_size is then the
+					   uncompressed size) */
 	const char *mmuformat_source;	/* where mmuformat comes from: "the dump
 					   header", or for an ELF core the
 					   kernel's .ARM.attributes, its LPAE
@@ -296,11 +316,12 @@ typedef int kvm_arm_thread_cb_t(const struct kvm_arm_thread *, void *);
  * zombproc's, when the kernel has it), each process's threads in p_threads
  * order.  Struct offsets come from the kernel's exported proc_off_* /
  * thread_off_* / pcb_size variables, else from the kernel ELF's DWARF.
- * Returns 1 when every list was walked to its end; 0 when the walk ended
- * early: cb returned 0 (kvm_geterr is then ""), or a list was cut, looped
- * or pointed outside the dump (kvm_geterr names the address; every thread
- * before it was passed to cb); -1 when no walk is possible (no kernel ELF,
- * no allproc, no offsets: kvm_geterr says what is missing).
+ * Returns 1 when every list was walked to its end; 0 when cb returned 0
+ * (kvm_geterr is then "") or when a list was damaged: cut, looped, or
+ * pointing outside the dump (that list ends there; the other lists are
+ * still walked; kvm_geterr names the first damaged address); -1 when no
+ * walk is possible (no kernel ELF, no allproc, no offsets: kvm_geterr says
+ * what is missing).
  */
 int kvm_arm_walk_threads(kvm_t *kd, kvm_arm_thread_cb_t *cb, void *arg);
 
@@ -342,7 +363,7 @@ typedef int kvm_arm_frame_cb_t(const struct kvm_arm_frame *, void *);
  * and lr valid), through .ARM.exidx/.ARM.extab, DWARF CFI where a function
  * has no EHABI entry, and trapframes.  cb gets each frame, innermost first,
  * until it returns 0.  why (whylen bytes, may be NULL) gets the reason the
- * unwind ended ("zero pc", "sp did not move at 0x...", ...).  Returns the
+ * unwind ended ("zero pc", "... sp did not move (0x...), a loop", ...).  Returns the
  * number of frames given to cb, or -1 (kvm_geterr) when nothing could be.
  */
 int kvm_arm_unwind(kvm_t *kd, const struct kvm_arm_regs *regs,

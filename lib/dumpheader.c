@@ -75,7 +75,7 @@ dumpheader_find_trailing(const struct source *src,
 {
 	unsigned char last[KDH_BYTES], first[KDH_BYTES];
 	struct kvm_arm_dumpheader lead;
-	uint64_t size = src->raw_size;
+	uint64_t size = src->stored_size;
 
 	/*
 	 * savecore reads the last sector of the device.  An image does not

@@ -111,47 +111,106 @@ kvm_arm_kvatop(kvm_t *kd, kvaddr_t va, kpaddr_t *pa, off_t *off)
 	return KVM_PAGE_SIZE - (size_t)(va & KVM_PAGE_MASK);
 }
 
-ssize_t
-kvm_read2(kvm_t *kd, kvaddr_t kva, void *buf, size_t len)
+/* One page's piece the long way: translate, locate, read, or say why not. */
+static int64_t
+read_piece(kvm_t *kd, kvaddr_t va, unsigned char *out, size_t n)
 {
-	unsigned char *out = buf;
+	struct xlat x;
+	int64_t got;
+
+	if (translate(kd, va, &x) != 0)
+		return -1;
+	if (x.off < 0) {
+		not_dumped(kd, va, &x);
+		return -1;
+	}
+	if (n > x.contig)	/* a segment of a full core ends */
+		n = (size_t)x.contig;
+	got = source_read(&kd->src, (uint64_t)x.off, out, n);
+	if (got < 0) {
+		kvm_err(kd, "%s: read error", kd->corefile);
+		return -1;
+	}
+	if ((size_t)got < n)	/* a truncated core yields what it holds */
+		kvm_err(kd, "%s: truncated: 0x%llx is past the end of the file",
+		    kd->corefile, (unsigned long long)(va + (uint64_t)got));
+	return got;
+}
+
+/*
+ * Any read: page by page, through the table where it knows the page.  Not
+ * inlined: kvm_read2's fast path must not pay for its stack frame.
+ */
+static __attribute__((noinline)) ssize_t
+read_pages(kvm_t *kd, kvaddr_t kva, unsigned char *out, size_t len)
+{
+	const struct pagetab *pt = &kd->pt;
 	size_t done = 0;
 
-	if (buf == NULL && len > 0) {
+	if (out == NULL && len > 0) {
 		kvm_err(kd, "kvm_read2: NULL buffer for %zu bytes at 0x%llx",
 		    len, (unsigned long long)kva);
 		return -1;
 	}
 	while (done < len) {
 		kvaddr_t va = kva + done;
-		size_t in_page = KVM_PAGE_SIZE - (size_t)(va & KVM_PAGE_MASK);
-		size_t n = len - done < in_page ? len - done : in_page;
-		struct xlat x;
+		size_t in_page = (size_t)(va & KVM_PAGE_MASK);
+		size_t n = len - done < KVM_PAGE_SIZE - in_page ? len - done :
+		    KVM_PAGE_SIZE - in_page;
+		uint64_t idx = (va - pt->va_start) / KVM_PAGE_SIZE;
 		int64_t got;
 
-		if (translate(kd, va, &x) != 0)
-			return -1;
-		if (x.off < 0) {
-			not_dumped(kd, va, &x);
-			return -1;
-		}
-		if (n > x.contig)	/* a segment of a full core ends */
-			n = (size_t)x.contig;
-		got = source_read(&kd->src, (uint64_t)x.off, out + done, n);
-		if (got < 0) {
-			kvm_err(kd, "%s: read error", kd->corefile);
-			return -1;
+		if (idx < pt->n && pagetab_fast(pt, idx)) {
+			uint64_t off = pt->data_off + (uint64_t)pt->page[idx] *
+			    KVM_PAGE_SIZE + in_page;
+			if (pt->kvmap != NULL || pt->data != NULL) {
+				memcpy(out + done, pt->kvmap != NULL ? pt->kvmap +
+				    (va - pt->va_start) : pt->data +
+				    (off - pt->data_off), n);
+				done += n;
+				continue;
+			}
+			got = source_read(&kd->src, off, out + done, n);
+			if (got < 0) {
+				kvm_err(kd, "%s: read error", kd->corefile);
+				return -1;
+			}
+		} else {
+			got = read_piece(kd, va, out + done, n);
+			if (got < 0)
+				return -1;
 		}
 		done += (size_t)got;
-		if ((size_t)got < n) {
-			/* A truncated core yields what it holds. */
-			kvm_err(kd, "%s: truncated: 0x%llx is past the end of "
-			    "the file", kd->corefile,
-			    (unsigned long long)(va + (uint64_t)got));
+		if ((size_t)got < n)
 			break;
-		}
 	}
 	return (ssize_t)done;
+}
+
+/*
+ * The hot path, kept to a few instructions so that the CPU overlaps many
+ * calls as it does plain loads: within one page the table knows
+ * (pagetab.h), when the KVA-shaped map exists, a read is a check of a
+ * cached bit and a copy from an address computed from kva alone.
+ */
+ssize_t
+kvm_read2(kvm_t *kd, kvaddr_t kva, void *buf, size_t len)
+{
+	const struct pagetab *pt = &kd->pt;
+	uint64_t rel = kva - pt->va_start, idx = rel / KVM_PAGE_SIZE;
+
+	/* fast_n is 0 unless the KVA-shaped map (kvmap) exists. */
+	if (idx >= pt->fast_n || len > KVM_PAGE_SIZE - (rel & KVM_PAGE_MASK) ||
+	    !pagetab_fast(pt, idx) || buf == NULL)
+		return read_pages(kd, kva, buf, len);
+	/* Constant sizes: the compiler makes these one load each. */
+	if (len == 4)
+		memcpy(buf, pt->kvmap + rel, 4);
+	else if (len == 8)
+		memcpy(buf, pt->kvmap + rel, 8);
+	else
+		memcpy(buf, pt->kvmap + rel, len);
+	return (ssize_t)len;
 }
 
 ssize_t
@@ -336,7 +395,7 @@ kvm_arm_info(kvm_t *kd, struct kvm_arm_info *in)
 	in->page_data_offset += base;
 	in->file_size = kd->src.size;
 	in->truncated = kd->src.size < in->expected_size;
-	in->payload_offset = kd->src.base;
+	in->payload_offset = kd->src.raw_base;
 	in->compression = kd->src.compression;
 	in->stored_size = kd->src.stored_size;
 	return 0;

@@ -38,6 +38,37 @@ payload_start(const struct kvm_arm_dumpheader *dh)
 	return b > 512 && b <= 65536 && (b & (b - 1)) == 0 ? b : 512;
 }
 
+/* Compressors the library does not read, by magic, and their commands. */
+static const struct {
+	const char *magic;
+	size_t len;
+	const char *name, *command;
+} other_compressors[] = {
+	{ "\xfd" "7zXZ\0", 6, "xz", "xz -dk" },
+	{ "BZh", 3, "bzip2", "bunzip2 -k" },
+	{ "\x04\x22\x4d\x18", 4, "lz4", "lz4 -d" },
+	{ "7z\xbc\xaf\x27\x1c", 6, "7z", "7z x" },
+};
+
+/* 1 and the message when b starts with one of them, else 0. */
+static int
+other_compression(kvm_t *kd, const unsigned char *b, size_t n)
+{
+	for (size_t i = 0; i < sizeof(other_compressors) /
+	    sizeof(other_compressors[0]); i++) {
+		if (n < other_compressors[i].len ||
+		    memcmp(b, other_compressors[i].magic,
+		    other_compressors[i].len) != 0)
+			continue;
+		kvm_err(kd, "%s: %s-compressed, which libkvm_arm does not read "
+		    "(it reads gzip and zstd): decompress it first (%s %s)",
+		    kd->corefile, other_compressors[i].name,
+		    other_compressors[i].command, kd->corefile);
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * After a dump-device header (kd->dh): refuse what is no memory dump, and
  * make the payload at payload_off (dumplength bytes, uncompressed) the
@@ -176,7 +207,13 @@ identify_core(kvm_t *kd)
 	if (n >= 4 && memcmp(b, "\177ELF", 4) == 0)
 		kvm_err(kd, "%s: an ELF file but not a crash dump (are the "
 		    "kernel and core swapped?)", kd->corefile);
-	else
+	else if (kd->src.cut)
+		kvm_err(kd, "%s: truncated %s stream: its %llu bytes "
+		    "decompress to only %llu, too few to be a dump",
+		    kd->corefile, kd->src.compression,
+		    (unsigned long long)kd->src.stored_size,
+		    (unsigned long long)kd->src.size);
+	else if (!other_compression(kd, b, (size_t)n))
 		kvm_err(kd, "%s: not a FreeBSD/arm crash dump (unknown magic)",
 		    kd->corefile);
 	return -1;
@@ -195,7 +232,7 @@ refuse_non_file(kvm_t *kd, const char *path)
 	const char *why;
 
 	if (stat(path, &st) != 0 ||
-	    (why = source_not_regular((unsigned int)st.st_mode)) == NULL)
+	    (why = file_not_regular((unsigned int)st.st_mode)) == NULL)
 		return 0;
 	kvm_err(kd, "%s: %s", path, why);
 	return -1;
@@ -214,7 +251,7 @@ open_common(const char *execfile, const char *corefile, int flags,
 			snprintf(errbuf, _POSIX2_LINE_MAX, "out of memory");
 		return NULL;
 	}
-	kd->src.fd = -1;
+	kd->src.core.fd = kd->src.plain.fd = -1;
 	kd->program = program;
 	kd->resolver = resolver;
 	if (corefile == NULL) {

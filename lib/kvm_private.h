@@ -14,6 +14,7 @@
 
 #include "kvm_arm.h"
 #include "pagemap.h"
+#include "pagetab.h"
 #include "pte.h"
 #include "source.h"
 
@@ -108,6 +109,7 @@ struct __kvm {
 	const unsigned char *ptes;	/* the PTE array, in the map or a copy */
 	unsigned char *ptes_copy;
 	uint64_t npte;
+	struct pagetab pt;		/* minidump: the flattened translation */
 	unsigned char *msgbuf_copy;	/* when the file is not mapped */
 	const unsigned char *msgbuf;
 	size_t msgbuf_len, msgbuf_section_len;

@@ -237,11 +237,53 @@ set_format(kvm_t *kd, const struct pte_format *fmt)
 	return 0;
 }
 
+/*
+ * Decode every PTE once (pagetab.h).  Without memory for the table reads
+ * take the long way, as they would anyway: not an error.
+ */
+static void
+pagetab_build(kvm_t *kd)
+{
+	struct pagetab *pt = &kd->pt;
+	const unsigned int esz = kd->fmt->entry_size;
+	const uint64_t pages_in_file = kd->src.size > kd->md.data_off ?
+	    (kd->src.size - kd->md.data_off) / KVM_PAGE_SIZE : 0;
+
+	pagetab_free(pt);
+	if (pagetab_alloc(pt, kd->npte, kd->md.kernbase) != 0)
+		return;
+	for (uint64_t i = 0; i < kd->npte; i++) {
+		uint64_t entry = load_word(kd->ptes + i * esz, esz,
+		    kd->big_endian);
+		struct pte_mapping m;
+		const char *why;
+		int64_t page;
+
+		if (entry == 0 || pte_decode(kd->fmt, entry, kd->md.kernbase +
+		    i * KVM_PAGE_SIZE, &m, &why) != PTE_PAGE)
+			continue;
+		if (m.pa >> 40 != 0) {		/* no room in frame: no table */
+			pagetab_free(pt);
+			return;
+		}
+		page = pagemap_lookup(&kd->pm, m.pa);
+		/* Only whole pages in the file: a cut one takes the long way. */
+		pagetab_set(pt, i, m.pa, m.prot, page >= 0 &&
+		    (uint64_t)page < pages_in_file && (uint64_t)page <
+		    PAGETAB_SLOW ? (uint32_t)page : PAGETAB_SLOW);
+	}
+	pagetab_finish(pt, &kd->src, kd->md.data_off,
+	    pages_in_file * KVM_PAGE_SIZE);
+}
+
 /* kvm_arm_set_mmuformat has checked the tag is known. */
 static int
 minidump_set_format(kvm_t *kd, unsigned int mmuformat)
 {
-	return set_format(kd, pte_format_for(mmuformat));
+	if (set_format(kd, pte_format_for(mmuformat)) != 0)
+		return -1;
+	pagetab_build(kd);
+	return 0;
 }
 
 static int
@@ -293,6 +335,7 @@ minidump_open(kvm_t *kd)
 	    &kd->msgbuf_copy);
 	if (kd->msgbuf == NULL)
 		goto out;
+	pagetab_build(kd);
 	rc = 0;
 out:
 	free(bitmap_copy);
@@ -304,6 +347,7 @@ static void
 minidump_close(kvm_t *kd)
 {
 	pagemap_free(&kd->pm);
+	pagetab_free(&kd->pt);
 	free(kd->ptes_copy);
 	free(kd->msgbuf_copy);
 	kd->ptes_copy = kd->msgbuf_copy = NULL;
@@ -343,9 +387,9 @@ minidump_locate(const kvm_t *kd, kpaddr_t pa, uint64_t *contig)
 	    (pa & KVM_PAGE_MASK));
 }
 
-/* The PTE array in order, decoded in place: no per-page calls but cb. */
+/* Every entry decoded in turn: when there is no table (out of memory). */
 static int
-minidump_walk(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg, uint64_t base)
+generic_walk(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg, uint64_t base)
 {
 	const unsigned int esz = kd->fmt->entry_size;
 
@@ -364,6 +408,40 @@ minidump_walk(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg, uint64_t base)
 		    minidump_locate(kd, m.pa, &contig), base);
 		if (!cb(&p, arg))
 			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The PTE array in order: only the entries the live bits say map a page
+ * (a sparse KVA is skipped 64 entries at a time), their data offsets from
+ * the table.  No per-page calls but cb.
+ */
+static int
+minidump_walk(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg, uint64_t base)
+{
+	const struct pagetab *pt = &kd->pt;
+
+	if (pt->n != kd->npte)
+		return generic_walk(kd, cb, arg, base);
+	for (uint64_t w = 0; w < (pt->n + 63) / 64; w++) {
+		for (uint64_t bits = pt->live[w]; bits != 0; bits &= bits - 1) {
+			uint64_t i = w * 64 + (uint64_t)__builtin_ctzll(bits);
+			kvaddr_t va = kd->md.kernbase + i * KVM_PAGE_SIZE;
+			uint32_t fr = pt->frame[i];
+			struct pte_mapping m;
+			uint64_t contig;
+			int64_t off;
+
+			m.pa = (uint64_t)(fr & 0x0fffffffu) << 12;
+			m.prot = (unsigned char)(fr >> 28);
+			off = pt->page[i] != PAGETAB_SLOW ? (int64_t)(pt->data_off +
+			    (uint64_t)pt->page[i] * KVM_PAGE_SIZE) :
+			    minidump_locate(kd, m.pa, &contig);
+			struct kvm_page p = kvm_page_at(va, &m, off, base);
+			if (!cb(&p, arg))
+				return 0;
+		}
 	}
 	return 1;
 }

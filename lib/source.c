@@ -1,29 +1,64 @@
 /*
- * source.c: mmap or pread access to a core file (see source.h).
+ * source.c: the three byte sources behind one interface (see source.h).
  */
 #include "source.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-const char *
-source_not_regular(unsigned int mode)
-{
-	mode_t m = (mode_t)mode;
+#include "source_gzip.h"
+#include "source_zstd.h"
 
-	if (S_ISREG(m))
-		return NULL;
-	return S_ISDIR(m) ? "is a directory" :
-	    S_ISFIFO(m) ? "not a regular file (a FIFO)" :
-	    S_ISSOCK(m) ? "not a regular file (a socket)" :
-	    S_ISCHR(m) ? "not a regular file (a character device)" :
-	    S_ISBLK(m) ? "not a regular file (a block device)" :
-	    "not a regular file";
+/* Plain and zstd: a window of a file holding uncompressed bytes. */
+static int64_t
+window_read(const struct source *src, uint64_t off, void *buf, size_t len)
+{
+	if (off >= src->size)
+		return 0;
+	if (len > src->size - off)
+		len = (size_t)(src->size - off);
+	return file_read(src->bytes, src->base + off, buf, len);
+}
+
+static void
+plain_close(struct source *src)
+{
+	(void)src;
+}
+
+static void
+zstd_close(struct source *src)
+{
+	file_close(&src->plain);
+}
+
+static int64_t
+gzip_read(const struct source *src, uint64_t off, void *buf, size_t len)
+{
+	return gz_read(src->gz, off, buf, len);
+}
+
+static void
+gzip_close(struct source *src)
+{
+	gz_close(src->gz);
+	src->gz = NULL;
+}
+
+static const struct source_ops plain_ops = { "none", window_read, plain_close };
+static const struct source_ops zstd_ops = { "zstd", window_read, zstd_close };
+static const struct source_ops gzip_ops = { "gzip", gzip_read, gzip_close };
+
+/* The payload is [base, base + size) of a file of uncompressed bytes. */
+static void
+set_window(struct source *src, const struct file *f, uint64_t base,
+    uint64_t size)
+{
+	src->bytes = f;
+	src->base = base;
+	src->size = size;
+	src->map = f->map != NULL ? f->map + base : NULL;
 }
 
 int
@@ -36,92 +71,57 @@ int
 source_open_mode(struct source *src, const char *path, int writable,
     char *err, size_t errlen)
 {
-	struct stat st;
-	const char *why;
-
 	memset(src, 0, sizeof(*src));
-	/*
-	 * O_NONBLOCK: opening a FIFO for reading would wait for a writer
-	 * forever; opened this way it is refused below like any non-file.
-	 */
-	src->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC |
-	    O_NONBLOCK | O_NOCTTY);
-	if (src->fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	src->plain.fd = -1;
+	if (file_open(&src->core, path, writable, err, errlen) != 0)
 		return -1;
-	}
-	if (fstat(src->fd, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	/* A device or pipe has no trustworthy size: refuse it plainly. */
-	if ((why = source_not_regular((unsigned int)st.st_mode)) != NULL ||
-	    st.st_size <= 0) {
-		snprintf(err, errlen, "%s: %s", path, why ? why : "empty file");
-		goto fail;
-	}
-	(void)fcntl(src->fd, F_SETFL, fcntl(src->fd, F_GETFL) & ~O_NONBLOCK);
 	src->writable = writable;
-	src->file_size = (uint64_t)st.st_size;
-	src->size = src->raw_size = src->stored_size = src->file_size;
-	src->compression = "none";
-	if ((uint64_t)(size_t)src->file_size == src->file_size) {
-		/* Shared when writable, so that kvm_write's bytes read back. */
-		void *m = mmap(NULL, (size_t)src->file_size, PROT_READ,
-		    writable ? MAP_SHARED : MAP_PRIVATE, src->fd, 0);
-		if (m != MAP_FAILED)
-			src->map = m;
-	}
-	return 0;
-fail:
-	close(src->fd);
-	src->fd = -1;
-	return -1;
-}
-
-int
-source_write(const struct source *src, uint64_t off, const void *buf,
-    size_t len)
-{
-	size_t done = 0;
-
-	if (!src->writable || src->gz != NULL || off > src->raw_size ||
-	    len > src->raw_size - off)
-		return -1;
-	while (done < len) {
-		ssize_t n = pwrite(src->fd, (const char *)buf + done,
-		    len - done, (off_t)(src->base + off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
+	src->ops = &plain_ops;
+	src->compression = plain_ops.compression;
+	src->stored_size = src->core.size;
+	set_window(src, &src->core, 0, src->core.size);
 	return 0;
 }
 
 void
 source_close(struct source *src)
 {
-	gz_close(src->gz);
-	src->gz = NULL;
-	if (src->map != NULL)
-		munmap((void *)src->map, (size_t)src->file_size);
-	if (src->fd >= 0)
-		close(src->fd);
+	if (src->ops != NULL)
+		src->ops->close(src);
+	file_close(&src->core);
+	src->ops = NULL;
 	src->map = NULL;
-	src->fd = -1;
 }
 
 void
 source_set_payload(struct source *src, uint64_t base, uint64_t size)
 {
-	if (base > src->file_size)
-		base = src->file_size;
-	if (size > src->file_size - base)
-		size = src->file_size - base;
-	src->base = src->report_base = base;
-	src->size = src->raw_size = src->stored_size = size;
+	if (base > src->core.size)
+		base = src->core.size;
+	if (size > src->core.size - base)
+		size = src->core.size - base;
+	src->raw_base = src->report_base = base;
+	src->stored_size = size;
+	set_window(src, &src->core, base, size);
+}
+
+int
+source_write(const struct source *src, uint64_t off, const void *buf,
+    size_t len)
+{
+	if (src->ops != &plain_ops || off > src->size || len > src->size - off)
+		return -1;
+	return file_write(&src->core, src->raw_base + off, buf, len);
+}
+
+int64_t
+source_read_raw(const struct source *src, uint64_t off, void *buf, size_t len)
+{
+	if (off >= src->stored_size)
+		return 0;
+	if (len > src->stored_size - off)
+		len = (size_t)(src->stored_size - off);
+	return file_read(&src->core, src->raw_base + off, buf, len);
 }
 
 int
@@ -129,56 +129,57 @@ source_use_gzip(struct source *src, char *err, size_t errlen)
 {
 	uint64_t size;
 
-	src->gz = gz_open(src, &size, err, errlen);
+	/* Read once, front to back: mapped, its pages would only add to RSS. */
+	file_unmap(&src->core);
+	src->gz = gz_open(&src->core, src->raw_base, src->stored_size,
+	    &size, &src->cut, err, errlen);
 	if (src->gz == NULL)
 		return -1;
+	src->ops = &gzip_ops;
+	src->compression = gzip_ops.compression;
+	src->bytes = NULL;
+	src->map = NULL;
+	src->base = 0;
 	src->size = size;
-	src->compression = "gzip";
 	src->report_base = 0;	/* offsets count in the uncompressed stream */
 	return 0;
 }
 
-int64_t
-source_read(const struct source *src, uint64_t off, void *buf, size_t len)
+int
+source_use_zstd(struct source *src, char *err, size_t errlen)
 {
-	if (src->gz != NULL)
-		return gz_read(src->gz, off, buf, len);
-	return source_read_raw(src, off, buf, len);
+	file_unmap(&src->core);
+	if (zstd_to_temp(&src->core, src->raw_base, src->stored_size,
+	    &src->plain, &src->cut, err, errlen) != 0)
+		return -1;
+	src->ops = &zstd_ops;
+	src->compression = zstd_ops.compression;
+	set_window(src, &src->plain, 0, src->plain.size);
+	src->report_base = 0;
+	return 0;
 }
 
-int64_t
-source_read_raw(const struct source *src, uint64_t off, void *buf, size_t len)
+int
+source_mappable(const struct source *src, uint64_t off)
 {
-	size_t done = 0;
+	long page = sysconf(_SC_PAGESIZE);
 
-	if (off >= src->raw_size)
-		return 0;
-	if (len > src->raw_size - off)
-		len = (size_t)(src->raw_size - off);
-	if (src->map != NULL) {
-		memcpy(buf, src->map + src->base + off, len);
-		return (int64_t)len;
-	}
-	while (done < len) {
-		ssize_t n = pread(src->fd, (char *)buf + done, len - done,
-		    (off_t)(src->base + off + done));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;	/* the file shrank under us */
-		done += (size_t)n;
-	}
-	return (int64_t)done;
+	return src->bytes != NULL && src->bytes->map != NULL && page > 0 &&
+	    (src->base + off) % (uint64_t)page == 0;
 }
 
-const unsigned char *
-source_ptr(const struct source *src, uint64_t off, size_t len)
+int
+source_map_fixed(const struct source *src, void *addr, uint64_t off,
+    uint64_t len)
 {
-	if (src->map == NULL || src->gz != NULL || off > src->size ||
+	void *m;
+
+	if (!source_mappable(src, off) || off > src->size ||
 	    len > src->size - off)
-		return NULL;
-	return src->map + src->base + off;
+		return -1;
+	/* Shared as the file's own map is, so kvm_write's bytes show. */
+	m = mmap(addr, (size_t)len, PROT_READ, (src->bytes->writable ?
+	    MAP_SHARED : MAP_PRIVATE) | MAP_FIXED, src->bytes->fd,
+	    (off_t)(src->base + off));
+	return m == addr ? 0 : -1;
 }

@@ -2,45 +2,41 @@
  * source_gzip.c: random access into a gzip-compressed core.
  *
  * gzip has no index, so reading byte N means inflating everything before
- * it.  As zlib's examples/zran.c shows, one pass at open can leave
- * "access points": places at deflate block boundaries where inflation can
- * restart, each holding the 32 KiB of output before it (the window that
- * later back-references may reach into) and, when the block boundary falls
- * inside a byte, that byte's leftover bits.  A read then inflates from the
- * nearest point before it, at most one span of output.
+ * it.  One pass at open leaves restart points (gzip_index.h); a read then
+ * inflates from the nearest point before it, at most one span of output.
+ * The pass costs as long as `gzip -dc`, so its result is kept in a cache
+ * directory and a later open of the same core loads it (gzip_cache.h).
  *
  * Two things make kvm_read2 cheap on top of that:
  *   - a small cache of decompressed 64 KiB chunks, so the many small reads
  *     a debugger makes of one structure cost one inflation;
  *   - a live inflate cursor kept after each chunk, so reading on from where
  *     the last chunk ended continues the stream instead of restarting it:
- *     sequential reads cost one pass.
+ *     sequential reads (and kvm_arm_walk_pages_fileorder) cost one pass.
+ *
+ * The compressed bytes come through the plain-file layer (file.h), by
+ * pread: they are read once, front to back, and would only add to the
+ * process's memory if mapped.
  *
  * Memory: a 32 KiB window per point.  Points start 1 MiB of output apart;
  * when they would take more memory than the compressed file is large (a
  * highly compressible or hostile file), every other point is dropped and
  * the span doubles, so memory stays within about the compressed size.
  */
+#include "source_gzip.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <zlib.h>
 
-#include "source.h"
+#include "gzip_cache.h"
+#include "gzip_index.h"
 
-#define WINDOW		32768u		/* deflate's history */
 #define SPAN_START	(UINT64_C(1) << 20)
 #define CHUNK		65536u		/* cached unit of output */
 #define NCACHE		8
-#define INBUF		16384u
-
-struct gz_point {
-	uint64_t out;		/* uncompressed offset of the point */
-	uint64_t in;		/* compressed offset of the first full byte */
-	int bits;		/* bits of the byte before 'in' still unread */
-	unsigned char *window;	/* the WINDOW bytes of output before it */
-};
+#define INBUF		65536u
 
 struct gz_chunk {
 	uint64_t start;		/* UINT64_MAX when empty */
@@ -50,10 +46,9 @@ struct gz_chunk {
 };
 
 struct gz {
-	const struct source *raw;	/* the compressed bytes */
-	struct gz_point *points;
-	size_t npoints, cap;
-	uint64_t span, size;
+	const struct file *f;		/* the compressed bytes are */
+	uint64_t base, len;		/* [base, base + len) of f */
+	struct gz_index ix;
 	struct gz_chunk cache[NCACHE];
 	uint64_t clock;
 	/* The cursor: a raw inflate positioned at output cur_out. */
@@ -63,11 +58,12 @@ struct gz {
 	unsigned char inbuf[INBUF];
 };
 
-/* Feed strm from the raw source at *in; 0 at its end. */
+/* Feed strm from the compressed stream at *in; 0 at its end. */
 static size_t
 refill(struct gz *gz, z_stream *strm, uint64_t *in)
 {
-	int64_t n = source_read_raw(gz->raw, *in, gz->inbuf, INBUF);
+	size_t want = gz->len - *in < INBUF ? (size_t)(gz->len - *in) : INBUF;
+	int64_t n = want ? file_read(gz->f, gz->base + *in, gz->inbuf, want) : 0;
 
 	if (n <= 0)
 		return 0;
@@ -78,56 +74,58 @@ refill(struct gz *gz, z_stream *strm, uint64_t *in)
 }
 
 static int
-add_point(struct gz *gz, uint64_t out, uint64_t in, int bits,
+add_point(struct gz_index *ix, uint64_t out, uint64_t in, int bits,
     const unsigned char *win, unsigned left)
 {
-	struct gz_point *p;
+	unsigned char *w;
 
-	if (gz->npoints == gz->cap) {
-		size_t cap = gz->cap ? 2 * gz->cap : 16;
-		p = realloc(gz->points, cap * sizeof(*p));
+	if (ix->npoints == ix->cap) {
+		size_t cap = ix->cap ? 2 * ix->cap : 16;
+		struct gz_point *p = realloc(ix->points, cap * sizeof(*p));
 		if (p == NULL)
 			return -1;
-		gz->points = p;
-		gz->cap = cap;
+		ix->points = p;
+		w = realloc(ix->windows, cap * GZ_WINDOW);
+		if (w == NULL)
+			return -1;
+		ix->windows = w;
+		ix->cap = cap;
 	}
-	p = &gz->points[gz->npoints];
-	p->window = malloc(WINDOW);
-	if (p->window == NULL)
-		return -1;
+	w = ix->windows + ix->npoints * GZ_WINDOW;
 	/* win is circular: the oldest byte is where the next would go. */
-	memcpy(p->window, win + WINDOW - left, left);
-	memcpy(p->window + left, win, WINDOW - left);
-	p->out = out;
-	p->in = in;
-	p->bits = bits;
-	gz->npoints++;
+	memcpy(w, win + GZ_WINDOW - left, left);
+	memcpy(w + left, win, GZ_WINDOW - left);
+	ix->points[ix->npoints].out = out;
+	ix->points[ix->npoints].in = in;
+	ix->points[ix->npoints].bits = bits;
+	ix->npoints++;
 	return 0;
 }
 
 /* Keep every other point and double the span: bounds index memory. */
 static void
-thin_points(struct gz *gz)
+thin_points(struct gz_index *ix)
 {
 	size_t k = 1;
 
-	for (size_t i = 1; i < gz->npoints; i++) {
-		if (i % 2 == 0)
-			gz->points[k++] = gz->points[i];
-		else
-			free(gz->points[i].window);
+	for (size_t i = 2; i < ix->npoints; i += 2, k++) {
+		ix->points[k] = ix->points[i];
+		memcpy(ix->windows + k * GZ_WINDOW, ix->windows + i * GZ_WINDOW,
+		    GZ_WINDOW);
 	}
-	gz->npoints = k;
-	gz->span *= 2;
+	ix->npoints = k;
+	ix->span *= 2;
 }
 
 /* One pass over the stream: its length and the access points. */
 static int
 build_index(struct gz *gz, char *err, size_t errlen)
 {
-	unsigned char *win = malloc(WINDOW);
+	struct gz_index *ix = &gz->ix;
+	/* Zeroed: the first point's window is the history before the start. */
+	unsigned char *win = calloc(1, GZ_WINDOW);
 	uint64_t in = 0, totin = 0, totout = 0, last = 0;
-	size_t max_points = 4 + gz->raw->raw_size / WINDOW;
+	size_t max_points = 4 + gz->len / GZ_WINDOW;
 	z_stream strm;
 	int ret = Z_OK;
 
@@ -137,14 +135,15 @@ build_index(struct gz *gz, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory for gzip");
 		return -1;
 	}
+	ix->span = SPAN_START;
 	strm.next_out = win;
-	strm.avail_out = WINDOW;
+	strm.avail_out = GZ_WINDOW;
 	while (ret != Z_STREAM_END) {
 		if (strm.avail_in == 0 && refill(gz, &strm, &in) == 0)
 			break;		/* truncated: keep what decoded */
 		if (strm.avail_out == 0) {
 			strm.next_out = win;
-			strm.avail_out = WINDOW;
+			strm.avail_out = GZ_WINDOW;
 		}
 		totin += strm.avail_in;
 		totout += strm.avail_out;
@@ -161,8 +160,8 @@ build_index(struct gz *gz, char *err, size_t errlen)
 		}
 		/* At the end of a block header-to-data boundary (not the last). */
 		if ((strm.data_type & 128) && !(strm.data_type & 64) &&
-		    (totout == 0 || totout - last >= gz->span)) {
-			if (add_point(gz, totout, totin, strm.data_type & 7, win,
+		    (totout == 0 || totout - last >= ix->span)) {
+			if (add_point(ix, totout, totin, strm.data_type & 7, win,
 			    strm.avail_out) != 0) {
 				snprintf(err, errlen, "out of memory for the "
 				    "gzip index");
@@ -171,17 +170,22 @@ build_index(struct gz *gz, char *err, size_t errlen)
 				return -1;
 			}
 			last = totout;
-			if (gz->npoints > max_points)
-				thin_points(gz);
+			if (ix->npoints > max_points)
+				thin_points(ix);
 		}
 	}
 	inflateEnd(&strm);
 	free(win);
-	if (gz->npoints == 0) {
-		snprintf(err, errlen, "gzip stream holds no data");
+	ix->cut = ret != Z_STREAM_END;
+	if (ix->npoints == 0 || totout == 0) {
+		if (ix->cut)
+			snprintf(err, errlen, "truncated gzip stream: its %llu "
+			    "bytes end before any data", (unsigned long long)gz->len);
+		else
+			snprintf(err, errlen, "gzip stream holds no data");
 		return -1;
 	}
-	gz->size = totout;
+	ix->size = totout;
 	return 0;
 }
 
@@ -189,17 +193,18 @@ build_index(struct gz *gz, char *err, size_t errlen)
 static int
 cursor_seek(struct gz *gz, uint64_t off)
 {
-	size_t lo = 0, hi = gz->npoints;
+	const struct gz_index *ix = &gz->ix;
+	size_t lo = 0, hi = ix->npoints;
 	const struct gz_point *p;
 
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
-		if (gz->points[mid].out <= off)
+		if (ix->points[mid].out <= off)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	p = &gz->points[lo];
+	p = &ix->points[lo];
 	if (gz->cur_live)
 		inflateEnd(&gz->cur);
 	gz->cur_live = 0;
@@ -210,11 +215,12 @@ cursor_seek(struct gz *gz, uint64_t off)
 	gz->cur_in = p->in;
 	if (p->bits) {
 		unsigned char c;
-		if (source_read_raw(gz->raw, p->in - 1, &c, 1) != 1)
+		if (p->in == 0 || file_read(gz->f, gz->base + p->in - 1, &c,
+		    1) != 1)
 			return -1;
 		inflatePrime(&gz->cur, p->bits, c >> (8 - p->bits));
 	}
-	inflateSetDictionary(&gz->cur, p->window, WINDOW);
+	inflateSetDictionary(&gz->cur, ix->windows + lo * GZ_WINDOW, GZ_WINDOW);
 	gz->cur_out = p->out;
 	return 0;
 }
@@ -262,7 +268,7 @@ chunk_get(struct gz *gz, uint64_t start)
 	}
 	/* Continue the live cursor when it is not past start nor far behind. */
 	if (!gz->cur_live || gz->cur_out > start ||
-	    start - gz->cur_out > gz->span) {
+	    start - gz->cur_out > gz->ix.span) {
 		if (cursor_seek(gz, start) != 0)
 			return NULL;
 	}
@@ -272,8 +278,8 @@ chunk_get(struct gz *gz, uint64_t start)
 			return NULL;
 	}
 	c->start = start;
-	c->len = cursor_read(gz, c->data, (size_t)(gz->size - start < CHUNK ?
-	    gz->size - start : CHUNK));
+	c->len = cursor_read(gz, c->data, (size_t)(gz->ix.size - start < CHUNK ?
+	    gz->ix.size - start : CHUNK));
 	c->used = ++gz->clock;
 	return c;
 }
@@ -284,10 +290,10 @@ gz_read(struct gz *gz, uint64_t off, void *buf, size_t len)
 	unsigned char *out = buf;
 	size_t done = 0;
 
-	if (off >= gz->size)
+	if (off >= gz->ix.size)
 		return 0;
-	if (len > gz->size - off)
-		len = (size_t)(gz->size - off);
+	if (len > gz->ix.size - off)
+		len = (size_t)(gz->ix.size - off);
 	while (done < len) {
 		uint64_t at = off + done, start = at - at % CHUNK;
 		const struct gz_chunk *c = chunk_get(gz, start);
@@ -303,7 +309,8 @@ gz_read(struct gz *gz, uint64_t off, void *buf, size_t len)
 }
 
 struct gz *
-gz_open(const struct source *raw, uint64_t *size, char *err, size_t errlen)
+gz_open(const struct file *f, uint64_t base, uint64_t len, uint64_t *size,
+    int *cut, char *err, size_t errlen)
 {
 	struct gz *gz = calloc(1, sizeof(*gz));
 
@@ -311,15 +318,20 @@ gz_open(const struct source *raw, uint64_t *size, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory for gzip");
 		return NULL;
 	}
-	gz->raw = raw;
-	gz->span = SPAN_START;
+	gz->f = f;
+	gz->base = base;
+	gz->len = len;
 	for (int i = 0; i < NCACHE; i++)
 		gz->cache[i].start = UINT64_MAX;
-	if (build_index(gz, err, errlen) != 0) {
-		gz_close(gz);
-		return NULL;
+	if (gzip_cache_load(f, base, len, &gz->ix) != 1) {
+		if (build_index(gz, err, errlen) != 0) {
+			gz_close(gz);
+			return NULL;
+		}
+		gzip_cache_store(f, base, len, &gz->ix);
 	}
-	*size = gz->size;
+	*size = gz->ix.size;
+	*cut = gz->ix.cut;
 	return gz;
 }
 
@@ -328,9 +340,8 @@ gz_close(struct gz *gz)
 {
 	if (gz == NULL)
 		return;
-	for (size_t i = 0; i < gz->npoints; i++)
-		free(gz->points[i].window);
-	free(gz->points);
+	free(gz->ix.points);
+	free(gz->ix.windows);
 	if (gz->cur_live)
 		inflateEnd(&gz->cur);
 	free(gz);

@@ -3,23 +3,27 @@
  *
  * Unlike gzip's deflate blocks (source_gzip.c), a zstd frame cannot be
  * entered in the middle: the decoder's state is not something the library
- * lets one save.  So the stream is decompressed once, at open, into an
- * unlinked temporary file in $TMPDIR, and the source then reads that file
- * as it would an uncompressed core (mapped, no copies).  The disk space is
- * what `zstd -d` would have taken, and it is freed when the core is closed.
- * A stream cut short yields what it holds, as a truncated core does.
+ * lets one save.  So the stream is decompressed once, at open, into a
+ * temporary file in $TMPDIR (else /tmp), unlinked as soon as it is made,
+ * and the source then reads that file as it would an uncompressed core
+ * (mapped, no copies).  The file is sparse: every all-zero 4 KiB block of
+ * output is skipped with lseek rather than written, so the free and zero
+ * pages a dump is full of take no disk.  It costs the disk space of the
+ * dump's nonzero pages for as long as the core is open, and one pass of
+ * decompression per open.  A stream cut short yields what it holds, as a
+ * truncated core does.
  */
+#include "source_zstd.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include <zstd.h>
 
-#include "source.h"
-
 #define MAX_RATIO	1024u
+#define BLOCK		4096u
 
 /* An unlinked temporary file: gone once closed, whatever happens. */
 static int
@@ -42,36 +46,53 @@ temp_file(char *err, size_t errlen)
 }
 
 static int
-write_all(int fd, const void *buf, size_t len)
+all_zero(const unsigned char *p, size_t len)
 {
-	const char *p = buf;
+	return len == 0 || (p[0] == 0 && memcmp(p, p + 1, len - 1) == 0);
+}
 
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
+/* Write out at off, leaving holes for whole zero blocks. */
+static int
+write_sparse(int fd, const unsigned char *out, size_t len, uint64_t off)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = len - i < BLOCK ? len - i : BLOCK, j = i;
+		/* Skip the zero blocks; write the run of nonzero ones at once. */
+		if (n == BLOCK && all_zero(out + i, n)) {
+			i += n;
 			continue;
-		if (n <= 0)
+		}
+		while (j < len) {
+			n = len - j < BLOCK ? len - j : BLOCK;
+			if (n == BLOCK && all_zero(out + j, n))
+				break;
+			j += n;
+		}
+		if (fd_write_all(fd, off + i, out + i, j - i) != 0)
 			return -1;
-		p += n;
-		len -= (size_t)n;
+		i = j;
 	}
 	return 0;
 }
 
-/* Decompress the payload into fd; returns its size, or -1 with err. */
+/* Decompress the stream into fd; returns its size, or -1 with err. */
 static int64_t
-decompress(const struct source *src, int fd, char *err, size_t errlen)
+decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
+    int *cut, char *err, size_t errlen)
 {
-	size_t inlen = ZSTD_DStreamInSize(), outlen = ZSTD_DStreamOutSize();
+	size_t inlen = ZSTD_DStreamInSize(), outlen = (size_t)1 << 20;
 	/*
 	 * Memory dumps compress a few times over, all-zero ones perhaps a few
 	 * hundred; a stream that expands further is a bomb, not a dump, and
 	 * must not fill the disk.
 	 */
-	uint64_t limit = src->raw_size * MAX_RATIO + (UINT64_C(16) << 20);
+	uint64_t limit = len * MAX_RATIO + (UINT64_C(16) << 20);
 	unsigned char *in = malloc(inlen), *out = malloc(outlen);
 	ZSTD_DStream *ds = ZSTD_createDStream();
 	uint64_t at = 0, total = 0;
+	size_t last = 1;	/* 0 once a frame is complete */
 	int64_t rc = -1;
 
 	if (in == NULL || out == NULL || ds == NULL) {
@@ -79,8 +100,9 @@ decompress(const struct source *src, int fd, char *err, size_t errlen)
 		goto out;
 	}
 	ZSTD_initDStream(ds);
-	for (;;) {
-		int64_t n = source_read_raw(src, at, in, inlen);
+	while (at < len) {
+		size_t want = len - at < inlen ? (size_t)(len - at) : inlen;
+		int64_t n = file_read(f, base + at, in, want);
 		ZSTD_inBuffer ib = { in, n > 0 ? (size_t)n : 0, 0 };
 
 		if (n <= 0)
@@ -95,7 +117,8 @@ decompress(const struct source *src, int fd, char *err, size_t errlen)
 				    (at - (ib.size - ib.pos)), ZSTD_getErrorName(r));
 				goto out;
 			}
-			if (write_all(fd, out, ob.pos) != 0) {
+			last = r;
+			if (write_sparse(fd, out, ob.pos, total) != 0) {
 				snprintf(err, errlen, "cannot write the "
 				    "decompressed core to a temporary file: %s",
 				    strerror(errno));
@@ -110,9 +133,18 @@ decompress(const struct source *src, int fd, char *err, size_t errlen)
 		}
 	}
 	if (total == 0) {
-		snprintf(err, errlen, "zstd stream holds no data");
+		snprintf(err, errlen, last != 0 ? "truncated zstd stream: its "
+		    "%llu bytes end before any data" : "zstd stream holds no "
+		    "data", (unsigned long long)len);
 		goto out;
 	}
+	/* Trailing holes: the size must still be the stream's. */
+	if (ftruncate(fd, (off_t)total) != 0) {
+		snprintf(err, errlen, "cannot size the temporary file: %s",
+		    strerror(errno));
+		goto out;
+	}
+	*cut = last != 0;
 	rc = (int64_t)total;
 out:
 	ZSTD_freeDStream(ds);
@@ -122,30 +154,19 @@ out:
 }
 
 int
-source_use_zstd(struct source *src, char *err, size_t errlen)
+zstd_to_temp(const struct file *f, uint64_t base, uint64_t len,
+    struct file *out, int *cut, char *err, size_t errlen)
 {
 	int fd = temp_file(err, errlen);
 	int64_t size;
-	void *m = MAP_FAILED;
 
 	if (fd < 0)
 		return -1;
-	size = decompress(src, fd, err, errlen);
+	size = decompress(f, base, len, fd, cut, err, errlen);
 	if (size < 0) {
 		close(fd);
 		return -1;
 	}
-	if ((uint64_t)(size_t)size == (uint64_t)size)
-		m = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
-	/* The decompressed file replaces the compressed one from now on. */
-	src->stored_size = src->raw_size;
-	src->compression = "zstd";
-	if (src->map != NULL)
-		munmap((void *)src->map, (size_t)src->file_size);
-	close(src->fd);
-	src->fd = fd;
-	src->map = m == MAP_FAILED ? NULL : m;
-	src->file_size = src->raw_size = src->size = (uint64_t)size;
-	src->base = src->report_base = 0;
+	file_adopt(out, fd, (uint64_t)size);
 	return 0;
 }

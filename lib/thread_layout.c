@@ -20,18 +20,17 @@
 static const struct {
 	const char *name;
 	size_t field;		/* offsetof(struct thread_layout, ...) */
-	uint32_t extra;		/* bytes the walker reads from the offset */
 } exported[] = {
-	{ "proc_off_p_comm", offsetof(struct thread_layout, p_comm), 20 },
-	{ "proc_off_p_list", offsetof(struct thread_layout, p_list), 4 },
-	{ "proc_off_p_pid", offsetof(struct thread_layout, p_pid), 4 },
-	{ "proc_off_p_threads", offsetof(struct thread_layout, p_threads), 4 },
-	{ "thread_off_td_name", offsetof(struct thread_layout, td_name), 20 },
-	{ "thread_off_td_oncpu", offsetof(struct thread_layout, td_oncpu), 4 },
-	{ "thread_off_td_pcb", offsetof(struct thread_layout, td_pcb), 4 },
-	{ "thread_off_td_plist", offsetof(struct thread_layout, td_plist), 4 },
-	{ "thread_off_td_tid", offsetof(struct thread_layout, td_tid), 4 },
-	{ "pcb_size", offsetof(struct thread_layout, pcb_size), 0 },
+	{ "proc_off_p_comm", offsetof(struct thread_layout, p_comm) },
+	{ "proc_off_p_list", offsetof(struct thread_layout, p_list) },
+	{ "proc_off_p_pid", offsetof(struct thread_layout, p_pid) },
+	{ "proc_off_p_threads", offsetof(struct thread_layout, p_threads) },
+	{ "thread_off_td_name", offsetof(struct thread_layout, td_name) },
+	{ "thread_off_td_oncpu", offsetof(struct thread_layout, td_oncpu) },
+	{ "thread_off_td_pcb", offsetof(struct thread_layout, td_pcb) },
+	{ "thread_off_td_plist", offsetof(struct thread_layout, td_plist) },
+	{ "thread_off_td_tid", offsetof(struct thread_layout, td_tid) },
+	{ "pcb_size", offsetof(struct thread_layout, pcb_size) },
 };
 
 /* A kernel int variable: from the dump, else the kernel ELF.  0 or -1. */
@@ -71,8 +70,10 @@ layout_read(kvm_t *kd, struct thread_layout *l)
 			return -1;
 		}
 		if (v > LAYOUT_MAX_OFFSET) {
-			kvm_err(kd, "%s: %s is %u, not a plausible struct "
-			    "offset", kd->corefile, exported[i].name, v);
+			kvm_err(kd, "%s: %s is %u, not a plausible struct %s",
+			    kd->corefile, exported[i].name, v,
+			    strcmp(exported[i].name, "pcb_size") == 0 ? "size" :
+			    "offset");
 			return -1;
 		}
 		memcpy((char *)l + exported[i].field, &v, sizeof(v));

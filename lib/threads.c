@@ -17,8 +17,14 @@
 #include "endian.h"
 #include "threads.h"
 
-/* More threads than any arm kernel could hold: the walk's hard bound. */
+/*
+ * More processes and threads than any arm kernel could hold: the walk's
+ * hard bound (and so the bound of what it remembers).
+ */
 #define THREADS_MAX	(1u << 22)
+
+/* struct proc and struct thread hold pointers: 4-byte aligned at least. */
+#define STRUCT_ALIGN	4u
 
 /* The addresses already visited: open addressing, grown by doubling. */
 struct seen {
@@ -89,6 +95,21 @@ symbol_u32(kvm_t *kd, const char *name, uint32_t *v)
 	kvaddr_t va;
 
 	return kvm_symbol(kd, name, &va) == 0 ? read_u32(kd, va, v) : -1;
+}
+
+/*
+ * Why the last read failed, for a message that already names the core: a
+ * reader's error may start with the core's name too, said once is enough.
+ */
+static const char *
+read_error(kvm_t *kd)
+{
+	const char *e = kvm_geterr(kd);
+	size_t n = strlen(kd->corefile);
+
+	if (strncmp(e, kd->corefile, n) == 0 && strncmp(e + n, ": ", 2) == 0)
+		return e + n + 2;
+	return e;
 }
 
 /* Remember the first damage; later ones are consequences or repeats. */
@@ -180,6 +201,12 @@ walk_proc_threads(struct walk *w, kvaddr_t p, int pid, const char *comm,
 		unsigned char oncpu8;
 		int r;
 
+		if (td % STRUCT_ALIGN != 0) {
+			warn(w, "the thread list of pid %d points to 0x%llx, "
+			    "misaligned for a struct thread", pid,
+			    (unsigned long long)td);
+			return 1;
+		}
 		if ((r = seen_add(&w->seen, td)) <= 0) {
 			if (r < 0)
 				return -1;
@@ -188,8 +215,8 @@ walk_proc_threads(struct walk *w, kvaddr_t p, int pid, const char *comm,
 			return 1;
 		}
 		if (++w->count > THREADS_MAX) {
-			warn(w, "more than %u threads: the lists must be "
-			    "corrupt", THREADS_MAX);
+			warn(w, "more than %u processes and threads: the lists "
+			    "must be corrupt", THREADS_MAX);
 			return 1;
 		}
 		memset(&t, 0, sizeof(t));
@@ -203,7 +230,7 @@ walk_proc_threads(struct walk *w, kvaddr_t p, int pid, const char *comm,
 		    (oncpu32 = oncpu8 == 0xff ? UINT32_MAX : oncpu8, 0) :
 		    -1) != 0) {
 			warn(w, "cannot read struct thread at 0x%llx (pid %d): "
-			    "%s", (unsigned long long)td, pid, kvm_geterr(kd));
+			    "%s", (unsigned long long)td, pid, read_error(kd));
 			return 1;
 		}
 		t.pid = pid;
@@ -237,7 +264,7 @@ walk_procs(struct walk *w, const char *list, int zombie,
 		return 1;
 	if (read_u32(kd, head, &p) != 0) {
 		warn(w, "cannot read %s at 0x%llx: %s", list,
-		    (unsigned long long)head, kvm_geterr(kd));
+		    (unsigned long long)head, read_error(kd));
 		return 1;
 	}
 	while (p != 0) {
@@ -245,6 +272,11 @@ walk_procs(struct walk *w, const char *list, int zombie,
 		uint32_t pid, next;
 		int r;
 
+		if (p % STRUCT_ALIGN != 0) {
+			warn(w, "%s points to 0x%llx, misaligned for a struct "
+			    "proc", list, (unsigned long long)p);
+			return 1;
+		}
 		if ((r = seen_add(&w->seen, p)) <= 0) {
 			if (r < 0)
 				return -1;
@@ -252,11 +284,16 @@ walk_procs(struct walk *w, const char *list, int zombie,
 			    (unsigned long long)p);
 			return 1;
 		}
+		if (++w->count > THREADS_MAX) {
+			warn(w, "more than %u processes and threads: the lists "
+			    "must be corrupt", THREADS_MAX);
+			return 1;
+		}
 		if (read_u32(kd, p + l->p_pid, &pid) != 0 ||
 		    read_name(kd, p + l->p_comm, comm) != 0 ||
 		    read_u32(kd, p + l->p_list, &next) != 0) {
 			warn(w, "%s: cannot read struct proc at 0x%llx: %s",
-			    list, (unsigned long long)p, kvm_geterr(kd));
+			    list, (unsigned long long)p, read_error(kd));
 			return 1;
 		}
 		r = walk_proc_threads(w, p, (int)pid, comm, zombie, cb, arg);
@@ -358,8 +395,12 @@ kvm_arm_panic(kvm_t *kd, struct kvm_arm_panic *p)
 		return -1;
 	}
 	if (read_u32(kd, va, &v) != 0) {
+		char why[_POSIX2_LINE_MAX];
+
+		/* Copied first: kvm_err writes over what kvm_geterr returns. */
+		snprintf(why, sizeof(why), "%s", read_error(kd));
 		kvm_err(kd, "%s: cannot read panicstr at 0x%llx: %s",
-		    kd->corefile, (unsigned long long)va, kvm_geterr(kd));
+		    kd->corefile, (unsigned long long)va, why);
 		return -1;
 	}
 	if (v != 0) {

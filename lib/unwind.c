@@ -353,13 +353,17 @@ kvm_arm_unwind(kvm_t *kd, const struct kvm_arm_regs *regs,
 		const char *kind = NULL, *name;
 		kvaddr_t start, size;
 
-		if (pc == 0) {
-			snprintf(reason, sizeof(reason), "zero pc");
-			break;
-		}
-		if (!in_text(u, pc)) {
-			snprintf(reason, sizeof(reason), "pc 0x%08x is outside "
-			    "the kernel's text", (unsigned)pc);
+		/*
+		 * A trapframe's pc outside the text is where the fault was
+		 * (a call through a NULL pointer takes a prefetch abort at
+		 * 0): that frame is shown, and the walk ends after it.
+		 */
+		if ((pc == 0 || !in_text(u, pc)) && !f.trapframe) {
+			if (pc == 0)
+				snprintf(reason, sizeof(reason), "zero pc");
+			else
+				snprintf(reason, sizeof(reason), "pc 0x%08x is "
+				    "outside the kernel's text", (unsigned)pc);
 			break;
 		}
 		if (count >= UNWIND_MAX_DEPTH) {
@@ -381,6 +385,14 @@ kvm_arm_unwind(kvm_t *kd, const struct kvm_arm_regs *regs,
 		count++;
 		if (!cb(&f, arg)) {
 			snprintf(reason, sizeof(reason), "stopped by the caller");
+			break;
+		}
+		if (pc == 0 || !in_text(u, pc)) {
+			snprintf(reason, sizeof(reason), "pc 0x%08x from the "
+			    "trapframe at 0x%08llx is outside the kernel's text "
+			    "(its lr: 0x%08x)", (unsigned)pc,
+			    (unsigned long long)f.trapframe_addr,
+			    (unsigned)cur.r[14]);
 			break;
 		}
 		f.trapframe = 0;

@@ -8,6 +8,9 @@ build=${1:-build}
 log=$(mktemp)
 out=$(mktemp)
 status=0
+# The gzip index cache goes to a directory of the run's own, not ~/.cache.
+XDG_CACHE_HOME=$(mktemp -d)
+export XDG_CACHE_HOME
 for t in "$build"/tests/test_* tests/test_*.sh tests/cli/*.sh; do
 	[ -f "$t" ] || continue
 	case "$t" in
@@ -38,4 +41,5 @@ skipped=$(grep -c '^skip - ' "$log")
 [ "$passed" -gt 0 ] || status=1
 echo "$passed passed, $failed failed, $skipped skipped"
 rm -f "$log" "$out"
+rm -rf "$XDG_CACHE_HOME"
 exit $status

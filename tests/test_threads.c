@@ -237,6 +237,175 @@ byte_order(const char *base)
 		other_container(base, what, "mmu v6", "mmu lpae", &m);
 }
 
+/* A manifest's "global NAME 0xADDR" line: the address, or 0. */
+static unsigned long long
+manifest_global(const char *path, const char *name)
+{
+	char line[512], got[64];
+	unsigned long long va = 0, v;
+	FILE *f = fopen(path, "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "global %63s %llx", got, &v) == 2 &&
+		    strcmp(got, name) == 0)
+			va = v;
+	if (f != NULL)
+		fclose(f);
+	return va;
+}
+
+/* How many times needle is in hay. */
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *at = hay; (at = strstr(at, needle)) != NULL; at++)
+		n++;
+	return n;
+}
+
+/*
+ * A core cut before its kernel data: kvm_arm_panic and the walk fail with
+ * one sentence each, naming the core once, the variable and its address
+ * (from the manifest), and why the read failed.
+ */
+static void
+cut_before_data(void)
+{
+	char core[300], err[_POSIX2_LINE_MAX], want[64];
+	struct kvm_arm_panic p;
+	static struct seen s;
+	unsigned long long va;
+	kvm_t *kd;
+	int rc;
+
+	snprintf(core, sizeof(core), "%s/threads-le-cut.core", harness_tmpdir());
+	fixture_copy("fixtures/threads-le.core", core, 30000);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	check(kd != NULL, "cut core: opens%s%s", kd ? "" : ": ", kd ? "" : err);
+	if (kd == NULL)
+		return;
+	va = manifest_global("fixtures/threads-le.manifest", "panicstr");
+	check(va != 0, "cut core: the manifest gives panicstr and allproc");
+	snprintf(want, sizeof(want), "cannot read panicstr at 0x%llx", va);
+	rc = kvm_arm_panic(kd, &p);
+	check(rc == -1 && count_of(kvm_geterr(kd), want) == 1 &&
+	    count_of(kvm_geterr(kd), core) == 1 &&
+	    strstr(kvm_geterr(kd), "past the end of the file") != NULL,
+	    "cut core: kvm_arm_panic says \"%s\" once, the core once, and "
+	    "why (%s)", want, kvm_geterr(kd));
+	va = manifest_global("fixtures/threads-le.manifest", "allproc");
+	snprintf(want, sizeof(want), "cannot read allproc at 0x%llx", va);
+	s.n = 0;
+	rc = kvm_arm_walk_threads(kd, collect, &s);
+	check(rc == 0 && s.n == 0 && count_of(kvm_geterr(kd), want) == 1 &&
+	    count_of(kvm_geterr(kd), core) == 1,
+	    "cut core: the walk says \"%s\", the core once (%d, %d threads: "
+	    "%s)", want, rc, s.n, kvm_geterr(kd));
+	kvm_close(kd);
+}
+
+/*
+ * A dump whose pcb_size (the variable's value, in the dump) is 0xffffffff:
+ * no walk, and a reason that names pcb_size as the size it is.
+ */
+static void
+bad_pcb_size(void)
+{
+	char core[300], err[_POSIX2_LINE_MAX];
+	struct kvm_nlist nl[] = { { .n_name = "pcb_size" }, { .n_name = NULL } };
+	static struct seen s;
+	off_t off;
+	kvm_t *kd;
+	int rc;
+
+	snprintf(core, sizeof(core), "%s/pcbsize.core", harness_tmpdir());
+	fixture_copy("fixtures/threads-le.core", core, -1);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	if (kd == NULL || kvm_nlist2(kd, nl) != 0 ||
+	    kvm_arm_kvatop(kd, nl[0].n_value, NULL, &off) == 0) {
+		check(0, "pcb_size: its page in threads-le.core");
+		if (kd != NULL)
+			kvm_close(kd);
+		return;
+	}
+	kvm_close(kd);
+	fixture_patch32(core, (long)off, 0xffffffffu, 0);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	if (kd == NULL) {
+		check(0, "pcb_size: opens: %s", err);
+		return;
+	}
+	rc = kvm_arm_walk_threads(kd, collect, &s);
+	check(rc == -1 && strstr(kvm_geterr(kd), "pcb_size is 4294967295, "
+	    "not a plausible struct size") != NULL,
+	    "pcb_size 0xffffffff: no walk, \"not a plausible struct size\" "
+	    "(%d: %s)", rc, kvm_geterr(kd));
+	kvm_close(kd);
+}
+
+/*
+ * The crashed thread's td_plist.tqe_next pointing one byte into the next
+ * thread (the manifest's addresses and offsets): the list ends there with
+ * a warning that says so, no thread is made up from the misaligned bytes,
+ * and the other processes' threads are still listed.
+ */
+static void
+misaligned_thread(void)
+{
+	char core[300], err[_POSIX2_LINE_MAX], want[96];
+	static struct seen s;
+	struct tm m;
+	unsigned long long plist = 0, bad;
+	char line[256];
+	FILE *f;
+	off_t off;
+	kvm_t *kd;
+	int rc, strays = 0;
+
+	if (tm_load(&m, "fixtures/threads-le.manifest") != 0 || m.n < 2 ||
+	    !m.t[0].have_addr || !m.t[1].have_addr) {
+		check(0, "misaligned: threads-le manifest with addresses");
+		return;
+	}
+	f = fopen("fixtures/threads-le.manifest", "r");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		sscanf(line, "offset thread_off_td_plist %llu", &plist);
+	if (f != NULL)
+		fclose(f);
+	bad = m.t[1].thread + 1;
+	snprintf(core, sizeof(core), "%s/misaligned.core", harness_tmpdir());
+	fixture_copy("fixtures/threads-le.core", core, -1);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	if (kd == NULL || plist == 0 ||
+	    kvm_arm_kvatop(kd, m.t[0].thread + plist, NULL, &off) == 0) {
+		check(0, "misaligned: tid %d's td_plist in the core", m.t[0].tid);
+		if (kd != NULL)
+			kvm_close(kd);
+		return;
+	}
+	kvm_close(kd);
+	fixture_patch32(core, (long)off, (uint32_t)bad, 0);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	if (kd == NULL) {
+		check(0, "misaligned: opens: %s", err);
+		return;
+	}
+	s.n = 0;
+	rc = kvm_arm_walk_threads(kd, collect, &s);
+	snprintf(want, sizeof(want), "points to 0x%llx, misaligned", bad);
+	check(rc == 0 && strstr(kvm_geterr(kd), want) != NULL,
+	    "misaligned: the walk says \"%s\" (%d: %s)", want, rc,
+	    kvm_geterr(kd));
+	for (int i = 0; i < s.n; i++)
+		strays += tm_find(&m, s.t[i].tid) == NULL;
+	check(strays == 0 && s.n >= 2 && s.t[0].tid == m.t[0].tid,
+	    "misaligned: %d threads listed, %d not in the manifest", s.n,
+	    strays);
+	kvm_close(kd);
+}
+
 int
 main(void)
 {
@@ -258,6 +427,9 @@ main(void)
 		other_container("threads-le", "threads-le-elf", NULL, NULL, &m);
 	if (tm_load(&m, "fixtures/threads-be.manifest") == 0)
 		other_container("threads-be", "threads-be-lpae", NULL, NULL, &m);
+	cut_before_data();
+	bad_pcb_size();
+	misaligned_thread();
 	damaged_dump("threads-loop", "loops");
 	damaged_dump("threads-cut", "cannot read");
 	/* Not a FreeBSD kernel: no allproc; one clear line. */

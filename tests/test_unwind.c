@@ -467,6 +467,68 @@ cut_strings(const struct manifest *m)
 	free(g);
 }
 
+/*
+ * The crashed thread's trapframe with tf_pc 0 (as a call through a NULL
+ * pointer leaves it): the frames up to the trapframe, then a frame at pc
+ * 0 marked as reached through it, and a reason naming the trapframe and
+ * its lr (tf_svc_lr, the caller), not a silent "zero pc".
+ */
+static void
+trapframe_pc0(const struct manifest *m)
+{
+	char core[300], err[_POSIX2_LINE_MAX], why[1024], want[128];
+	const struct mthread *t = NULL;
+	struct got *g = malloc(sizeof(*g));
+	int level = -1;
+	off_t off;
+	kvm_t *kd;
+
+	for (int i = 0; i < m->n && t == NULL; i++)
+		for (int k = 0; k < m->t[i].nframes; k++)
+			if (m->t[i].f[k].tf != 0) {
+				t = &m->t[i];
+				level = k;
+				break;
+			}
+	if (t == NULL || g == NULL) {
+		check(0, "unwind: a thread through a trapframe in the manifest");
+		free(g);
+		return;
+	}
+	snprintf(core, sizeof(core), "%s/tfpc0.core", harness_tmpdir());
+	fixture_copy("fixtures/threads-le.core", core, -1);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	if (kd == NULL || kvm_arm_kvatop(kd, t->f[level].tf + 72, NULL,
+	    &off) == 0) {
+		check(0, "unwind: the trapframe 0x%x's tf_pc in the core",
+		    (unsigned)t->f[level].tf);
+		if (kd != NULL)
+			kvm_close(kd);
+		free(g);
+		return;
+	}
+	kvm_close(kd);
+	fixture_patch32(core, (long)off, 0, 0);
+	kd = kvm_open2("fixtures/threads-le.kernel", core, O_RDONLY, err, NULL);
+	g->n = 0;
+	if (kd != NULL)
+		kvm_arm_unwind(kd, &t->regs, collect, g, why, sizeof(why));
+	snprintf(want, sizeof(want), "pc 0x00000000 from the trapframe at "
+	    "0x%08x", (unsigned)t->f[level].tf);
+	check(kd != NULL && g->n == level + 1 && g->f[level].pc == 0 &&
+	    g->f[level].trapframe && g->f[level].trapframe_addr ==
+	    t->f[level].tf && g->f[level].function == NULL &&
+	    g->f[level - 1].pc == t->f[level - 1].pc &&
+	    strstr(why, want) != NULL &&
+	    strstr(why, "lr: ") != NULL,
+	    "unwind: a trapframe with pc 0: %d frames (want %d), the last "
+	    "at 0x%llx through the trapframe; \"%s\"", g->n, level + 1,
+	    g->n > level ? (unsigned long long)g->f[level].pc : 0ull, why);
+	if (kd != NULL)
+		kvm_close(kd);
+	free(g);
+}
+
 int
 main(void)
 {
@@ -506,6 +568,7 @@ main(void)
 	zstd_to("fixtures/threads-be.core", core, NULL, 0);
 	unwind_all("threads-be zstd", "fixtures/threads-be.kernel", core, &be);
 	damage(&le);
+	trapframe_pc0(&le);
 	cut_strings(&le);
 	return harness_status();
 }

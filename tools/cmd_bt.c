@@ -139,6 +139,8 @@ one_thread(const struct kvm_arm_thread *t, void *arg)
 			    why, sizeof(why));
 		if (n < 0)
 			printf("(no backtrace: %s)\n", kvm_geterr(bt->c->kd));
+		else if (strncmp(why, "trapframe from user mode", 24) == 0)
+			printf("--- %s ---\n", why);	/* where a syscall entered */
 		else if (t->regs.valid != 0 && !bt_clean_end(why))
 			printf("Backtrace stopped: %s\n", why);
 	}
@@ -151,7 +153,7 @@ int
 cmd_bt(struct cli *c)
 {
 	struct bt bt;
-	int rc, status = EXIT_OK;
+	int rc, cut, status = EXIT_OK;
 
 	memset(&bt, 0, sizeof(bt));
 	bt.c = c;
@@ -188,22 +190,31 @@ cmd_bt(struct cli *c)
 		json_end(&bt.j);
 		json_finish(&bt.j);
 	}
+	/* The walk ended at damage (not at the crashed thread, by us). */
+	cut = rc == 0 && kvm_geterr(c->kd)[0] != '\0';
+	fflush(stdout);
 	if (rc < 0) {
 		cli_kvm_error(c);
 		status = EXIT_USAGE;
-	} else if (rc == 0 && (bt.all || bt.ntids > 0 || bt.shown == 0) &&
-	    kvm_geterr(c->kd)[0] != '\0') {
-		fflush(stdout);
-		fprintf(stderr, "kvmarm: warning: %s (%u threads shown before "
-		    "it)\n", kvm_geterr(c->kd), bt.shown);
+	} else if (cut && (bt.all || bt.ntids > 0)) {
+		/* Other lists go on after a damaged one: not "before it". */
+		fprintf(stderr, "kvmarm: warning: %s (%u threads shown)\n",
+		    kvm_geterr(c->kd), bt.shown);
+		status = EXIT_NO;
+	} else if (cut) {
+		/* One line: the damage is why the crashed thread is missing. */
+		fprintf(stderr, "kvmarm: warning: %s (the crashed thread is not "
+		    "among the threads that could be read)\n",
+		    kvm_geterr(c->kd));
 		status = EXIT_NO;
 	}
 	for (int i = 0; i < bt.ntids; i++)
 		if (!bt.seen[i]) {
-			cli_error(c, "no thread %d in the dump", bt.tids[i]);
+			cli_error(c, cut ? "no thread %d before the damage" :
+			    "no thread %d in the dump", bt.tids[i]);
 			status = status == EXIT_USAGE ? status : EXIT_NO;
 		}
-	if (rc >= 0 && bt.ntids == 0 && !bt.all && bt.shown == 0) {
+	if (rc > 0 && bt.ntids == 0 && !bt.all && bt.shown == 0) {
 		cli_error(c, "no crashed thread (no thread's tid is dumptid)");
 		status = EXIT_NO;
 	}

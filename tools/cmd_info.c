@@ -93,6 +93,12 @@ put_file_size(const struct cli *c)
 		printf(" (the dump itself: %llu)",
 		    (unsigned long long)c->info.file_size);
 	putchar('\n');
+	/* A compressed core: what it was compressed with, and from what. */
+	if (strcmp(c->info.compression, "none") != 0)
+		printf(KEY "%s, %llu bytes compressed, %llu uncompressed\n",
+		    "compression:", c->info.compression,
+		    (unsigned long long)c->info.stored_size,
+		    (unsigned long long)c->info.file_size);
 }
 
 static const char *
@@ -308,6 +314,12 @@ info_json(struct cli *c, const struct kvm_arm_dumpheader *dh, int has_dh)
 	json_uint(&j, "expected_size", in->expected_size);
 	json_bool(&j, "truncated", in->truncated);
 	json_uint(&j, "payload_offset", in->payload_offset);
+	json_str(&j, "compression", in->compression);
+	if (strcmp(in->compression, "none") != 0)
+		json_uint(&j, "compressed_size", in->stored_size);
+	else
+		json_null(&j, "compressed_size");
+	json_uint(&j, "uncompressed_size", in->file_size);
 	if (!has_dh) {
 		json_null(&j, "dump_header");
 	} else {

@@ -103,8 +103,9 @@ cmd_ps(struct cli *c)
 	}
 	if (rc == 0) {
 		fflush(stdout);
-		fprintf(stderr, "kvmarm: warning: %s (%u threads listed before "
-		    "it)\n", kvm_geterr(c->kd), ps.count);
+		/* Other lists go on after a damaged one: not "before it". */
+		fprintf(stderr, "kvmarm: warning: %s (%u threads listed)\n",
+		    kvm_geterr(c->kd), ps.count);
 		return EXIT_NO;
 	}
 	return EXIT_OK;

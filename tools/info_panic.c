@@ -74,7 +74,8 @@ gather(struct cli *c, struct kvm_arm_panic *p, struct crashed *cr,
 	if (!have_panic)
 		snprintf(m->panic, sizeof(m->panic), "%s", kvm_geterr(c->kd));
 	memset(cr, 0, sizeof(*cr));
-	if (kvm_arm_walk_threads(c->kd, find_crashed, cr) < 0)
+	/* Failed, or cut by damage before the crashed thread: say why. */
+	if (kvm_arm_walk_threads(c->kd, find_crashed, cr) <= 0 && !cr->found)
 		snprintf(m->threads, sizeof(m->threads), "%s",
 		    kvm_geterr(c->kd));
 	return have_panic;

@@ -407,6 +407,10 @@ class Dump:
             "expected_size": info.expected_size,
             "truncated": bool(info.truncated),
             "payload_offset": info.payload_offset,
+            "compression": _text(info.compression),
+            "compressed_size": (info.stored_size
+                                if _text(info.compression) != "none" else None),
+            "uncompressed_size": info.file_size,
             "dump_header": None,
         })
         if has_dh:

@@ -130,6 +130,60 @@ for n in threads-cut threads-loop; do
 	expect_line "bt -a $n: the first thread still shown" "^Thread $first "
 done
 
+# A core cut inside its image, before the crashed thread's struct thread
+# (the manifest's addr line) but after allproc: the walk ends there.  The
+# file lacks that struct whatever the dump's header size, and keeps
+# allproc while the header is under (thread - allproc) bytes.  bt and info
+# on it.
+m=$F/threads-le.manifest
+crashed=$(mf threads-le dumptid)
+td=$(awk -v t="$crashed" '$1 == "addr" && $2 == t { print $4 }' "$m")
+base=$(awk '$1 == "image" { print $2 }' "$m")
+head -c $((td - base)) "$F/threads-le.core" >"$TMP/cut.core"
+run -N "$F/threads-le.kernel" -M "$TMP/cut.core" bt
+expect_rc "bt, the list cut before the crashed thread: exit 1" 1
+expect_err "bt, the list cut before the crashed thread: one line naming $td" \
+    "cannot read struct thread at $(printf '0x%x' $((td)))"
+if grep -q "no crashed thread" "$TMP/err"; then
+	notok "bt, the list cut before the crashed thread: not 'no crashed thread'" \
+	    "$(first_err)"
+else ok "bt, the list cut before the crashed thread: not 'no crashed thread'"; fi
+expect_err "bt, the list cut before the crashed thread: says it was not reached" \
+    "the crashed thread is not among the threads that could be read"
+# info on it: the crashed thread is unknown, and info says why rather
+# than that there is none.
+run -N $F/threads-le.kernel -M "$TMP/cut.core" info
+expect_line "info, the list cut before the crashed thread: why it is unknown" \
+    "^crashed thread: *unknown: .*cannot read struct thread at $(printf '0x%x' $((td)))"
+run -N $F/threads-le.kernel -M "$TMP/cut.core" info --json
+json_valid "info --json, the list cut before the crashed thread: valid JSON"
+expect_out "info --json, the list cut before the crashed thread: threads_error" \
+    "\"threads_error\": \"$TMP/cut.core: cannot read struct thread at $(printf '0x%x' $((td)))"
+run -N "$F/threads-le.kernel" -M "$TMP/cut.core" bt "$crashed"
+expect_rc "bt $crashed, the list cut before it: exit 1" 1
+if grep -q "no thread $crashed before the damage" "$TMP/err"; then
+	ok "bt $crashed, the list cut before it: not found before the damage"
+else notok "bt $crashed, the list cut before it: not found before the damage" \
+	"$(tr '\n' '|' <"$TMP/err")"; fi
+
+# The crashed thread's trapframe made one from user mode (tf_spsr, its
+# first word, mode 0x10): the kernel stack ends there, and bt says so on a
+# last line naming the trapframe and the user pc (tf_pc), both from
+# the manifest's trapframe line.
+set -- $(awk -v t="$crashed" '$1 == "trapframe" && $2 == t { print $3, $7 }' "$m")
+tf=$1 upc=$2
+off=$("$K" -N "$F/threads-le.kernel" -M "$F/threads-le.core" vtop "$tf" |
+    sed -n 's/.*offset \(0x[0-9a-f]*\)$/\1/p')
+cp "$F/threads-le.core" "$TMP/user.core"
+printf '\020\000\000\140' | dd of="$TMP/user.core" bs=1 seek=$((off)) conv=notrunc 2>/dev/null
+run -N "$F/threads-le.kernel" -M "$TMP/user.core" bt
+expect_rc "bt, a trapframe from user mode: exit 0" 0
+expect_line "bt, a trapframe from user mode: the last line says so" \
+    "^--- trapframe from user mode at $tf (user pc $upc) ---\$"
+if [ "$(tail -n 1 "$TMP/out")" = "--- trapframe from user mode at $tf (user pc $upc) ---" ]; then
+	ok "bt, a trapframe from user mode: last"
+else notok "bt, a trapframe from user mode: last" "$(tail -n 1 "$TMP/out")"; fi
+
 # Usage.
 k="-N $F/threads-le.kernel -M $F/threads-le.core"
 run $k bt 99999

@@ -94,6 +94,9 @@ for n in threads-loop threads-cut; do
 	done
 	addr=$(awk '$1 == "warn" { print $3 }' "$F/$n.manifest")
 	expect_err "ps $n: one warning naming $addr" "$addr"
+	# The other lists go on after the damage: the count is of them all.
+	expect_err "ps $n: the warning counts the $lines threads listed" \
+	    "($lines threads listed)"
 done
 
 run -N $F/armv7-v2.kernel -M $F/armv7-v2.core ps
