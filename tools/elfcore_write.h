@@ -6,8 +6,7 @@
  * named "CORE" laid out as Linux's struct elf_prstatus / elf_prpsinfo.
  * One NT_PRSTATUS makes one thread ("LWP <pid>") in gdb, lldb and drgn.
  *
- * The caller adds memory segments (PT_LOAD) and notes, then either
- * ecore_write, which asks the caller for each segment's bytes, or
+ * The caller adds memory segments (PT_LOAD) and notes, then calls
  * ecore_begin, ecore_put (bytes at an offset in the core, in any order;
  * consecutive ones are written in 1 MiB pieces) and ecore_end.  The data
  * are laid out in the order of each segment's key (the caller's input file
@@ -44,13 +43,6 @@ struct ecore {
 	uint64_t bufoff, written;
 };
 
-/*
- * Give len bytes of load l from byte off of it into buf; 0, or -1 with
- * a reason in why (whylen bytes).
- */
-typedef int ecore_fill_fn(void *arg, const struct ecore_load *l, uint64_t off,
-    unsigned char *buf, size_t len, char *why, size_t whylen);
-
 void ecore_init(struct ecore *e, int big_endian);
 void ecore_free(struct ecore *e);
 
@@ -77,12 +69,9 @@ uint64_t ecore_total_size(const struct ecore *e);
 
 /*
  * Each returns 0, or -1 with one line in err: the write error (errno's
- * text: "File too large", "No space left on device"), the fill callback's
- * reason, or for ecore_end, data missing.
+ * text: "File too large", "No space left on device"), or for ecore_end,
+ * segment bytes never put.
  */
-/* The whole core to fd (at offset 0), its segments' bytes from fill. */
-int ecore_write(struct ecore *e, int fd, ecore_fill_fn *fill, void *arg,
-    char *err, size_t errlen);
 /* Lay the core out, write its headers and notes to fd. */
 int ecore_begin(struct ecore *e, int fd, char *err, size_t errlen);
 /* len bytes of segment data at offset off of the core. */
