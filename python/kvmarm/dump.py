@@ -315,7 +315,11 @@ class Dump:
 
     def symbol(self, name):
         """The value of the kernel symbol name; KeyError when the kernel
-        has no such symbol, Error when there is no symbol table at all."""
+        has no such symbol, Error when there is no symbol table at all,
+        ValueError for a name with a NUL in it (C would read only the part
+        before it)."""
+        if "\0" in name:
+            raise ValueError("symbol name %r has a NUL in it" % (name,))
         nl = (_lib.KvmNlist * 2)()
         nl[0].n_name = name.encode()
         with self._lock:

@@ -76,6 +76,13 @@ def test_missing_symbol():
             d.symbol(name)
 
 
+def test_symbol_name_with_nul():
+    # C would see only the name before the NUL, and answer for it.
+    with kvmarm.Dump(CORE, KERNEL) as d:
+        with pytest.raises(ValueError):
+            d.symbol("hz\0junk")
+
+
 def test_symbol_without_kernel():
     # No kernel ELF, so no symbol table: that is the library's error, not
     # a missing name.
