@@ -177,7 +177,7 @@ build_index(struct gz *gz, char *err, size_t errlen)
 		}
 		/* At the end of a block header-to-data boundary (not the last). */
 		if ((strm.data_type & 128) && !(strm.data_type & 64) &&
-		    (totout == 0 || totout - last >= ix->span)) {
+		    (ix->npoints == 0 || totout - last >= ix->span)) {
 			if (add_point(ix, totout, totin, strm.data_type & 7, win,
 			    strm.avail_out) != 0) {
 				snprintf(err, errlen, "out of memory for the "
