@@ -61,6 +61,18 @@ if command -v zstd >/dev/null 2>&1; then
 	run -M "$TMP/cut.zst" info
 	expect_rc "cut zstd: exit 2" 2
 	expect_err "cut zstd: a truncated zstd stream" "cut.zst: truncated zstd stream"
+	# Where the decompressed copy was to go, named by its directory.
+	TMPDIR=$TMP/no-such-dir run -M "$TMP/v.zst" info
+	expect_rc "zstd, TMPDIR missing: exit 2" 2
+	expect_err "zstd, TMPDIR missing: the directory named" \
+	    "v.zst: cannot make a temporary file for the decompressed core in $TMP/no-such-dir: No such file or directory"
+	# A full disk, as a file size limit shows it (SIGXFSZ ignored: EFBIG).
+	(trap '' XFSZ; ulimit -f 16; TMPDIR=$TMP run -M "$TMP/v.zst" info
+	    echo "$rc" >"$TMP/rc")
+	rc=$(cat "$TMP/rc")
+	expect_rc "zstd, temporary file cannot grow: exit 2" 2
+	expect_err "zstd, temporary file cannot grow: the directory named" \
+	    "v.zst: cannot write the decompressed core to a temporary file in $TMP: File too large"
 else
 	echo "skip - info zstd: no zstd command"
 fi
