@@ -145,8 +145,9 @@ class Dump:
         self._kd = None
         self._lock = threading.Lock()
         self._msgbuf_cache = None
-        self.core = os.fspath(core)
-        self.kernel = os.fspath(kernel) if kernel is not None else None
+        # As str even when given as bytes: messages are built from them.
+        self.core = os.fsdecode(core)
+        self.kernel = os.fsdecode(kernel) if kernel is not None else None
         err = ctypes.create_string_buffer(_lib.ERRBUF_SIZE)
         kd = lib.kvm_open2(os.fsencode(self.kernel) if self.kernel else None,
                            os.fsencode(self.core), O_RDONLY, err, None)
