@@ -7,7 +7,10 @@
 # 256 runs of 1 MiB whose physical pages are shuffled, so VA order is not
 # file order and the export has 256 segments to copy in file order.  Every
 # command runs ROUNDS times (default 5), alternating, output to the same
-# directory as the input; the medians are compared.  Not part of make check.
+# directory as the input; the medians are compared.  The gzip export is
+# timed cold (KVM_ARM_NO_CACHE=1: the library indexes the stream at open,
+# then the export reads it once more in file order) and with the index the
+# library caches after its first open.  Not part of make check.
 set -eu
 build=${1:-build}
 rounds=${2:-5}
@@ -55,24 +58,27 @@ cp "$dir/big.core" "$dir/warm"
 cmp "$dir/out.elf" "$dir/outgz.elf"
 elfsize=$(wc -c <"$dir/out.elf" | tr -d ' ')
 
-: >"$dir/t.cp"; : >"$dir/t.ex"; : >"$dir/t.gz"; : >"$dir/t.exgz"
+: >"$dir/t.cp"; : >"$dir/t.ex"; : >"$dir/t.gz"; : >"$dir/t.exgz"; : >"$dir/t.exgzc"
 r=0
 while [ $r -lt "$rounds" ]; do
 	rm -f "$dir/copy" "$dir/out.elf" "$dir/outgz.elf"
 	time_ms cp "$dir/big.core" "$dir/copy" >>"$dir/t.cp"
 	time_ms "$K" -M "$dir/big.core" elfcore -f "$dir/out.elf" >>"$dir/t.ex"
 	time_ms sh -c "gzip -dc '$dir/big.core.gz' >/dev/null" >>"$dir/t.gz"
-	time_ms "$K" -M "$dir/big.core.gz" elfcore -f "$dir/outgz.elf" >>"$dir/t.exgz"
+	time_ms env KVM_ARM_NO_CACHE=1 "$K" -M "$dir/big.core.gz" elfcore -f "$dir/outgz.elf" >>"$dir/t.exgz"
+	time_ms "$K" -M "$dir/big.core.gz" elfcore -f "$dir/outgz.elf" >>"$dir/t.exgzc"
 	r=$((r + 1))
 done
 cp_ms=$(median <"$dir/t.cp")
 ex_ms=$(median <"$dir/t.ex")
 gz_ms=$(median <"$dir/t.gz")
 exgz_ms=$(median <"$dir/t.exgz")
+exgzc_ms=$(median <"$dir/t.exgzc")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "met" : "**missed**") }'; }
 r1=$(ratio "$ex_ms" "$cp_ms")
 r2=$(ratio "$exgz_ms" "$gz_ms")
+r3=$(ratio "$exgzc_ms" "$gz_ms")
 
 echo "kvmarm elfcore: dump $size bytes (gzip copy $gzsize), export $elfsize bytes, medians of $rounds rounds, in $(dirname "$dir")"
 echo
@@ -80,3 +86,4 @@ echo "| case | kvmarm elfcore | baseline | ratio | target | |"
 echo "|---|---|---|---|---|---|"
 echo "| export of a 256 MiB dump vs cp | $ex_ms ms | $cp_ms ms | $r1 | <= 2 | $(verdict "$r1" 2) |"
 echo "| export from its gzip copy vs gzip -dc > /dev/null | $exgz_ms ms | $gz_ms ms | $r2 | <= 2.5 | $(verdict "$r2" 2.5) |"
+echo "| the same, the gzip index cached by an earlier open | $exgzc_ms ms | $gz_ms ms | $r3 | | |"

@@ -7,7 +7,8 @@
  * the KVA, p_paddr the PA).  Pages mapped but not in the dump (or past the
  * end of a truncated one) are left out, so a debugger says it cannot read
  * them rather than showing zeros.  The segments' bytes are copied in input
- * file order, so a gzip core is decompressed about once.
+ * file order (kvm_arm_walk_pages_fileorder), so a gzip core is
+ * decompressed about once.
  *
  * Notes: see add_notes.  The file appears under OUT only when complete
  * (outfile.c).
@@ -47,6 +48,7 @@ struct export {
 	struct ethreads threads;
 	struct progress p;
 	uint64_t copied;
+	char err[1024];		/* why writing failed */
 };
 
 static int
@@ -90,25 +92,6 @@ page_cb(struct kvm_page *p, void *arg)
 	return 1;
 }
 
-/* ecore_write's source of segment bytes: the dump's memory at the VA. */
-static int
-fill(void *arg, const struct ecore_load *l, uint64_t off, unsigned char *buf,
-    size_t len, char *why, size_t whylen)
-{
-	struct export *x = arg;
-	ssize_t got = kvm_read2(x->c->kd, l->vaddr + off, buf, len);
-
-	if (got < 0 || (size_t)got != len) {
-		snprintf(why, whylen, "reading 0x%08llx: %s",
-		    (unsigned long long)(l->vaddr + off + (got > 0 ? got : 0)),
-		    kvm_geterr(x->c->kd));
-		return -1;
-	}
-	x->copied += len;
-	progress_update(&x->p, x->copied / 4096);
-	return 0;
-}
-
 /* A library message without the "CORE: " cli_error puts in front. */
 static const char *
 unprefixed(const struct cli *c, const char *msg)
@@ -118,6 +101,67 @@ unprefixed(const struct cli *c, const char *msg)
 	if (strncmp(msg, c->core, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
 		return msg + n + 2;
 	return msg;
+}
+
+/* The segment holding va (segments are added in VA order), or NULL. */
+static const struct ecore_load *
+load_at(const struct ecore *e, kvaddr_t va)
+{
+	size_t lo = 0, hi = e->nloads;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ecore_load *l = &e->loads[mid];
+
+		if (va < l->vaddr)
+			hi = mid;
+		else if (va >= l->vaddr + l->size)
+			lo = mid + 1;
+		else
+			return l;
+	}
+	return NULL;
+}
+
+/*
+ * The second walk, in file order: each page's bytes go to its place in
+ * its segment.  (Both walks see the same dumped pages; ecore_end checks
+ * that every segment byte came.)
+ */
+static int
+page_data_cb(const struct kvm_page *p, const void *data, void *arg)
+{
+	struct export *x = arg;
+	const struct ecore_load *l = load_at(&x->core, p->kp_kmap_vaddr);
+
+	if (l == NULL)
+		return 1;
+	if (ecore_put(&x->core, l->offset + (p->kp_kmap_vaddr - l->vaddr),
+	    data, p->kp_len, x->err, sizeof(x->err)) != 0)
+		return 0;
+	x->copied += p->kp_len;
+	progress_update(&x->p, x->copied / 4096);
+	return 1;
+}
+
+/* The core's bytes: headers and notes, then the pages in file order. */
+static int
+write_core(struct export *x, int fd)
+{
+	int r;
+
+	x->err[0] = '\0';
+	if (ecore_begin(&x->core, fd, x->err, sizeof(x->err)) != 0)
+		return -1;
+	r = kvm_arm_walk_pages_fileorder(x->c->kd, page_data_cb, x);
+	if (x->err[0] != '\0')
+		return -1;
+	if (r < 0) {
+		snprintf(x->err, sizeof(x->err), "%s",
+		    unprefixed(x->c, kvm_geterr(x->c->kd)));
+		return -1;
+	}
+	return ecore_end(&x->core, x->err, sizeof(x->err));
 }
 
 /* The kernel file's name, as gdb compares it with NT_PRPSINFO's. */
@@ -242,9 +286,9 @@ cmd_elfcore(struct cli *c)
 	}
 
 	progress_start(&x.p, "elfcore", x.pages);
-	if (ecore_write(&x.core, out.fd, fill, &x, err, sizeof(err)) != 0) {
+	if (write_core(&x, out.fd) != 0) {
 		progress_end(&x.p);
-		fprintf(stderr, "kvmarm: %s: %s\n", out.path, err);
+		fprintf(stderr, "kvmarm: %s: %s\n", out.path, x.err);
 		goto fail;
 	}
 	progress_end(&x.p);

@@ -86,6 +86,7 @@ ecore_init(struct ecore *e, int big_endian)
 {
 	memset(e, 0, sizeof(*e));
 	e->big_endian = big_endian;
+	e->fd = -1;
 }
 
 void
@@ -93,6 +94,8 @@ ecore_free(struct ecore *e)
 {
 	free(e->loads);
 	free(e->notes);
+	free(e->order);
+	free(e->buf);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -331,12 +334,12 @@ build_header(const struct ecore *e, size_t *len)
 	return h;
 }
 
-/* write(2) all of buf; 0, or -1 with errno set (ENOSPC for no progress). */
+/* pwrite(2) all of buf at off; 0, or -1 with errno set. */
 static int
-write_all(int fd, const unsigned char *buf, size_t len)
+pwrite_all(int fd, const unsigned char *buf, size_t len, uint64_t off)
 {
 	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
+		ssize_t n = pwrite(fd, buf, len, (off_t)off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -348,6 +351,7 @@ write_all(int fd, const unsigned char *buf, size_t len)
 		}
 		buf += n;
 		len -= (size_t)n;
+		off += (uint64_t)n;
 	}
 	return 0;
 }
@@ -359,66 +363,92 @@ write_error(char *err, size_t errlen)
 	return -1;
 }
 
-int
-ecore_write(struct ecore *e, int fd, ecore_fill_fn *fill, void *arg,
-    char *err, size_t errlen)
+/* Write the buffered bytes out; 0 or -1 (errno). */
+static int
+flush(struct ecore *e)
 {
-	static const unsigned char zeros[DATA_ALIGN];
-	unsigned char *hdr = NULL, *buf = NULL;
-	size_t *order = NULL, hlen, fillpos = 0;
-	uint64_t pad;
-	int rc = -1;
+	int rc = pwrite_all(e->fd, e->buf, e->buflen, e->bufoff);
+
+	e->bufoff += e->buflen;
+	e->buflen = 0;
+	return rc;
+}
+
+int
+ecore_begin(struct ecore *e, int fd, char *err, size_t errlen)
+{
+	unsigned char *hdr;
+	size_t hlen;
+	int rc;
 
 	if (ecore_total_size(e) > UINT32_MAX) {
 		snprintf(err, errlen, "the core would pass 4 GiB, more than "
 		    "ELF32 offsets can address");
 		return -1;
 	}
-	if ((order = assign_offsets(e)) == NULL ||
-	    (hdr = build_header(e, &hlen)) == NULL ||
-	    (buf = malloc(WRITE_CHUNK)) == NULL) {
+	free(e->order);
+	if ((e->order = assign_offsets(e)) == NULL ||
+	    (hdr = build_header(e, &hlen)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
-	pad = round_up(hlen, DATA_ALIGN) - hlen;
-	if (write_all(fd, hdr, hlen) != 0 || write_all(fd, zeros, pad) != 0) {
-		write_error(err, errlen);
-		goto out;
+	if (e->buf == NULL && (e->buf = malloc(WRITE_CHUNK)) == NULL) {
+		free(hdr);
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
-	for (size_t k = 0; k < e->nloads; k++) {
-		const struct ecore_load *l = &e->loads[order[k]];
-
-		for (uint64_t off = 0; off < l->size;) {
-			size_t n = WRITE_CHUNK - fillpos;
-			char why[512];
-
-			if (n > l->size - off)
-				n = (size_t)(l->size - off);
-			why[0] = '\0';
-			if (fill(arg, l, off, buf + fillpos, n, why,
-			    sizeof(why)) != 0) {
-				snprintf(err, errlen, "%s", why);
-				goto out;
-			}
-			fillpos += n;
-			off += n;
-			if (fillpos == WRITE_CHUNK) {
-				if (write_all(fd, buf, fillpos) != 0) {
-					write_error(err, errlen);
-					goto out;
-				}
-				fillpos = 0;
-			}
-		}
-	}
-	if (write_all(fd, buf, fillpos) != 0) {
-		write_error(err, errlen);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(order);
+	e->fd = fd;
+	e->buflen = 0;
+	e->bufoff = round_up(hlen, DATA_ALIGN);
+	e->written = 0;
+	/* The gap up to the data stays a hole: zeros when read back. */
+	rc = pwrite_all(fd, hdr, hlen, 0);
 	free(hdr);
-	free(buf);
-	return rc;
+	return rc == 0 ? 0 : write_error(err, errlen);
+}
+
+int
+ecore_put(struct ecore *e, uint64_t off, const void *data, size_t len,
+    char *err, size_t errlen)
+{
+	/* Bytes that continue the buffer join it; others flush it first. */
+	if (off != e->bufoff + e->buflen && e->buflen > 0 && flush(e) != 0)
+		return write_error(err, errlen);
+	if (e->buflen == 0)
+		e->bufoff = off;
+	while (len > 0) {
+		size_t n = WRITE_CHUNK - e->buflen;
+
+		if (n > len)
+			n = len;
+		memcpy(e->buf + e->buflen, data, n);
+		e->buflen += n;
+		e->written += n;
+		data = (const unsigned char *)data + n;
+		len -= n;
+		if (e->buflen == WRITE_CHUNK && flush(e) != 0)
+			return write_error(err, errlen);
+	}
+	return 0;
+}
+
+int
+ecore_end(struct ecore *e, char *err, size_t errlen)
+{
+	uint64_t want = 0;
+
+	if (e->buflen > 0 && flush(e) != 0)
+		return write_error(err, errlen);
+	for (size_t i = 0; i < e->nloads; i++)
+		want += e->loads[i].size;
+	if (e->written != want) {
+		snprintf(err, errlen, "%llu bytes of segment data written, "
+		    "%llu expected", (unsigned long long)e->written,
+		    (unsigned long long)want);
+		return -1;
+	}
+	/* A core whose last segment is empty still ends where it says. */
+	if (ftruncate(e->fd, (off_t)ecore_total_size(e)) != 0)
+		return write_error(err, errlen);
+	return 0;
 }

@@ -6,11 +6,12 @@
  * named "CORE" laid out as Linux's struct elf_prstatus / elf_prpsinfo.
  * One NT_PRSTATUS makes one thread ("LWP <pid>") in gdb, lldb and drgn.
  *
- * The caller adds memory segments (PT_LOAD) and notes, then ecore_write
- * puts the ELF header, program headers and notes first and asks the
- * caller for each segment's bytes, in the order of each segment's key
- * (the caller's input file offset, so that the input is read front to
- * back).  The program headers themselves stay in the order added.
+ * The caller adds memory segments (PT_LOAD) and notes, then calls
+ * ecore_begin, ecore_put (bytes at an offset in the core, in any order;
+ * consecutive ones are written in 1 MiB pieces) and ecore_end.  The data
+ * are laid out in the order of each segment's key (the caller's input file
+ * offset, so that the input is read front to back); the program headers
+ * stay in the order added.
  */
 #ifndef KVMARM_ELFCORE_WRITE_H
 #define KVMARM_ELFCORE_WRITE_H
@@ -25,7 +26,7 @@ struct ecore_load {
 	uint64_t paddr;			/* p_paddr 0 when past 4 GiB (LPAE) */
 	unsigned int prot;		/* KVM_PROT_* */
 	uint64_t key;			/* data are written in key order */
-	uint64_t offset;		/* in the core, set by ecore_write */
+	uint64_t offset;		/* in the core, set by ecore_begin */
 };
 
 struct ecore {
@@ -34,14 +35,13 @@ struct ecore {
 	size_t nloads, loadcap;
 	unsigned char *notes;
 	size_t noteslen, notescap;
+	/* While writing: */
+	size_t *order;			/* loads in data (key) order */
+	int fd;
+	unsigned char *buf;		/* bytes for bufoff.. not yet written */
+	size_t buflen;
+	uint64_t bufoff, written;
 };
-
-/*
- * Give len bytes of load l from byte off of it into buf; 0, or -1 with
- * a reason in why (whylen bytes).
- */
-typedef int ecore_fill_fn(void *arg, const struct ecore_load *l, uint64_t off,
-    unsigned char *buf, size_t len, char *why, size_t whylen);
 
 void ecore_init(struct ecore *e, int big_endian);
 void ecore_free(struct ecore *e);
@@ -68,11 +68,16 @@ uint64_t ecore_header_size(const struct ecore *e);
 uint64_t ecore_total_size(const struct ecore *e);
 
 /*
- * Write the core to fd from its current offset.  Returns 0, or -1 with
- * one line in err: the write error (errno's text: "File too large", "No
- * space left on device") or the fill callback's reason.
+ * Each returns 0, or -1 with one line in err: the write error (errno's
+ * text: "File too large", "No space left on device"), or for ecore_end,
+ * segment bytes never put.
  */
-int ecore_write(struct ecore *e, int fd, ecore_fill_fn *fill, void *arg,
+/* Lay the core out, write its headers and notes to fd. */
+int ecore_begin(struct ecore *e, int fd, char *err, size_t errlen);
+/* len bytes of segment data at offset off of the core. */
+int ecore_put(struct ecore *e, uint64_t off, const void *data, size_t len,
     char *err, size_t errlen);
+/* Write what is buffered; check every segment byte was put. */
+int ecore_end(struct ecore *e, char *err, size_t errlen);
 
 #endif /* KVMARM_ELFCORE_WRITE_H */
