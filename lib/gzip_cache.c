@@ -26,7 +26,9 @@
 #include "endian.h"
 
 #define MAGIC		"libkvm_arm gzindex"
-#define VERSION		1u
+/* 2: a file of several gzip members is indexed through all of them (1 kept
+ * the first only, and must not be trusted now). */
+#define VERSION		2u
 #define HDR		112u
 #define POINT		24u
 #define EDGE		65536u		/* bytes checksummed at each end */

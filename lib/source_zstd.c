@@ -25,20 +25,28 @@
 #define MAX_RATIO	1024u
 #define BLOCK		4096u
 
+/* The directory of the temporary copy: $TMPDIR, else /tmp. */
+static const char *
+temp_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir != NULL && dir[0] != '\0' ? dir : "/tmp";
+}
+
 /* An unlinked temporary file: gone once closed, whatever happens. */
 static int
 temp_file(char *err, size_t errlen)
 {
-	const char *dir = getenv("TMPDIR");
 	char path[4096];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/kvm_arm.XXXXXX",
-	    dir != NULL && dir[0] != '\0' ? dir : "/tmp");
+	snprintf(path, sizeof(path), "%s/kvm_arm.XXXXXX", temp_dir());
 	fd = mkstemp(path);
 	if (fd < 0) {
+		/* The directory: mkstemp may have filled in the name. */
 		snprintf(err, errlen, "cannot make a temporary file for the "
-		    "decompressed core in %s: %s", path, strerror(errno));
+		    "decompressed core in %s: %s", temp_dir(), strerror(errno));
 		return -1;
 	}
 	unlink(path);
@@ -120,8 +128,8 @@ decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
 			last = r;
 			if (write_sparse(fd, out, ob.pos, total) != 0) {
 				snprintf(err, errlen, "cannot write the "
-				    "decompressed core to a temporary file: %s",
-				    strerror(errno));
+				    "decompressed core to a temporary file in "
+				    "%s: %s", temp_dir(), strerror(errno));
 				goto out;
 			}
 			total += ob.pos;
@@ -140,8 +148,8 @@ decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
 	}
 	/* Trailing holes: the size must still be the stream's. */
 	if (ftruncate(fd, (off_t)total) != 0) {
-		snprintf(err, errlen, "cannot size the temporary file: %s",
-		    strerror(errno));
+		snprintf(err, errlen, "cannot size the temporary file in %s: "
+		    "%s", temp_dir(), strerror(errno));
 		goto out;
 	}
 	*cut = last != 0;
