@@ -164,6 +164,7 @@ gzip_cache_load(const struct file *f, uint64_t base, uint64_t len,
 	npoints = load64(h + 80, 0);
 	/* Bounded by the stream, as when the index is built. */
 	if (npoints == 0 || npoints > 4 + len / GZ_WINDOW ||
+	    npoints > SIZE_MAX / (POINT + GZ_WINDOW) ||
 	    e.size != HDR + npoints * (POINT + GZ_WINDOW) + 4)
 		goto out;
 	n.npoints = n.cap = (size_t)npoints;

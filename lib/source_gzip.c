@@ -98,7 +98,12 @@ add_point(struct gz_index *ix, uint64_t out, uint64_t in, int bits,
 
 	if (ix->npoints == ix->cap) {
 		size_t cap = ix->cap ? 2 * ix->cap : 16;
-		struct gz_point *p = realloc(ix->points, cap * sizeof(*p));
+		struct gz_point *p;
+
+		/* A 32-bit host: the windows' bytes must fit a size_t. */
+		if (cap > SIZE_MAX / GZ_WINDOW)
+			return -1;
+		p = realloc(ix->points, cap * sizeof(*p));
 		if (p == NULL)
 			return -1;
 		ix->points = p;
