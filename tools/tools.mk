@@ -41,19 +41,18 @@ uninstall-tools:
 		rm -f $(DESTDIR)$(MANDIR)/man3/$$f.3; \
 	done
 
-# The README's first command: what kvmarm says about a bundled fixture.
-DEMO_CORE   ?= fixtures/armv7-v2.core
-DEMO_KERNEL ?= fixtures/armv7-v2.kernel
-DEMO_SYMBOL ?= version
+# The README's first command: from a bundled dump of a kernel that panicked
+# (a small kernel run under qemu-arm, fixtures/threads-le.*) to the cause,
+# the way one starts with a real vmcore: what the dump is and what the
+# kernel left about its panic, then the crashed thread's backtrace.
+DEMO_CORE   ?= fixtures/threads-le.core
+DEMO_KERNEL ?= fixtures/threads-le.kernel
 
 demo: $(B)/kvmarm
 	@echo '$$ kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) info'
 	@$(B)/kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) info
 	@echo
-	@echo '$$ kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) dmesg'
-	@$(B)/kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) dmesg
-	@echo
-	@echo '$$ kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) read $(DEMO_SYMBOL) 64'
-	@$(B)/kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) read $(DEMO_SYMBOL) 64
+	@echo '$$ kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) bt'
+	@$(B)/kvmarm -N $(DEMO_KERNEL) -M $(DEMO_CORE) bt
 
 .PHONY: install-tools uninstall-tools demo
