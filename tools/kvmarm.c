@@ -60,7 +60,9 @@ usage(FILE *f)
 "a raw copy of the dump device or of the whole dump partition.\n"
 "\n"
 "commands:\n"
-"  info [--json]               what the dump is: format, layout, sizes\n"
+"  info [--json]               what the dump is: format, layout, sizes;\n"
+"                              with -N also the panic, the crashed thread\n"
+"                              and its top frames\n"
 "  vtop [--json] ADDR...       virtual -> physical address -> file offset\n"
 "  read [-r|-w|-q] ADDR LEN    kernel memory: hexdump -C style, -r raw,\n"
 "                              -w / -q 32- / 64-bit words (target order);\n"
@@ -93,8 +95,9 @@ usage(FILE *f)
 "  -h, --help      this text;  --version  the version\n"
 "\n"
 "Addresses are 32-bit, hex (0x...) or decimal.  Exit status: 0 ok, 1 the\n"
-"dump says no (unmapped, not dumped, missing symbol, problems found), 2 usage\n"
-"error or unreadable input.  See kvmarm(1).\n", f);
+"dump says no (unmapped, not dumped, missing symbol, problems found, a\n"
+"damaged thread list, no such thread), 2 usage error or unreadable input.\n"
+"See kvmarm(1).\n", f);
 }
 
 static int
