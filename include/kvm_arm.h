@@ -5,8 +5,10 @@
  * same names, types and semantics; <kvm.h> (installed beside it) brings it
  * in with kvm_nlist, so code written for FreeBSD's <kvm.h> that uses these
  * calls compiles unchanged.  The second half (kvm_arm_*) is what only this
- * library offers: translation details, the dump's facts and its message
- * buffer.
+ * library offers: translation details, a walk of the dumped pages in file
+ * order, the dump's facts and its message buffer, the kernel's threads and
+ * its panic, symbols of addresses, backtraces and source lines.
+ * kvm_arm(3) documents every call.
  */
 #ifndef KVM_ARM_H
 #define KVM_ARM_H
@@ -64,7 +66,7 @@ char *kvm_geterr(kvm_t *kd);
 /*
  * Read len bytes of kernel virtual memory.  Returns len, or fewer bytes when
  * the core is truncated, or -1 (reason in kvm_geterr) when any address in
- * the range does not translate or buf is NULL.
+ * the range does not translate, or buf is NULL and len is not 0.
  */
 ssize_t kvm_read2(kvm_t *kd, kvaddr_t kva, void *buf, size_t len);
 ssize_t kvm_read(kvm_t *kd, unsigned long kva, void *buf, size_t len);
@@ -117,7 +119,7 @@ struct kvm_page {
 	unsigned char kp_prot;		/* KVM_PROT_* */
 	off_t kp_offset;		/* file offset, or -1 when not dumped
 					   (in the uncompressed stream for a
-					   gzip core) */
+					   gzip or zstd core) */
 	size_t kp_len;			/* 4096 */
 };
 
@@ -156,9 +158,10 @@ int kvm_arm_walk_pages_fileorder(kvm_t *kd, kvm_arm_page_data_cb_t *cb,
 
 /*
  * Translate va.  Fills *pa with its physical address and *off with its file
- * offset in the core (in the uncompressed stream for a gzip core) (-1 when the page is mapped but not in the dump; the
- * call then still fails).  Returns the bytes left in va's 4 KiB page (> 0),
- * or 0 with the reason in kvm_geterr.  pa and off may be NULL.
+ * offset in the core (in the uncompressed stream for a gzip or zstd core;
+ * -1 when the page is mapped but not in the dump, and the call then still
+ * fails).  Returns the bytes left in va's 4 KiB page (> 0), or 0 with the
+ * reason in kvm_geterr.  pa and off may be NULL.
  */
 size_t kvm_arm_kvatop(kvm_t *kd, kvaddr_t va, kpaddr_t *pa, off_t *off);
 
@@ -205,7 +208,10 @@ struct kvm_arm_info {
 	uint64_t file_size;		/* bytes of the dump (uncompressed payload) */
 	uint64_t expected_size;		/* bytes a complete dump would have */
 	int truncated;			/* file shorter than expected_size */
-	uint64_t payload_offset;	/* 512 after a dump-device header, else 0 */
+	uint64_t payload_offset;	/* where the dump starts in the file:
+					   a device block (512 bytes, or the
+					   header's blocksize) past a dump
+					   device header, else 0 */
 	const char *compression;	/* "none", "gzip" or "zstd" */
 	uint64_t stored_size;		/* bytes of the payload in the file
 					   (compressed, when compression is
@@ -320,8 +326,8 @@ typedef int kvm_arm_thread_cb_t(const struct kvm_arm_thread *, void *);
  * (kvm_geterr is then "") or when a list was damaged: cut, looped, or
  * pointing outside the dump (that list ends there; the other lists are
  * still walked; kvm_geterr names the first damaged address); -1 when no
- * walk is possible (no kernel ELF, no allproc, no offsets: kvm_geterr says
- * what is missing).
+ * walk is possible (no kernel ELF, no allproc or dumppcb, no offsets:
+ * kvm_geterr says what is missing).
  */
 int kvm_arm_walk_threads(kvm_t *kd, kvm_arm_thread_cb_t *cb, void *arg);
 
@@ -359,12 +365,13 @@ struct kvm_arm_frame {
 typedef int kvm_arm_frame_cb_t(const struct kvm_arm_frame *, void *);
 
 /*
- * Unwind from the registers of a thread (or any register set with pc, sp
- * and lr valid), through .ARM.exidx/.ARM.extab, DWARF CFI where a function
- * has no EHABI entry, and trapframes.  cb gets each frame, innermost first,
+ * Unwind from the registers of a thread (or any register set with pc and
+ * sp valid), through .ARM.exidx/.ARM.extab, DWARF CFI where a function has
+ * no EHABI entry, and trapframes.  cb gets each frame, innermost first,
  * until it returns 0.  why (whylen bytes, may be NULL) gets the reason the
- * unwind ended ("zero pc", "... sp did not move (0x...), a loop", ...).  Returns the
- * number of frames given to cb, or -1 (kvm_geterr) when nothing could be.
+ * unwind ended ("zero pc", "... sp did not move (0x...), a loop", ...).
+ * Returns the number of frames given to cb, or -1 (kvm_geterr) when nothing
+ * could be.
  */
 int kvm_arm_unwind(kvm_t *kd, const struct kvm_arm_regs *regs,
     kvm_arm_frame_cb_t *cb, void *arg, char *why, size_t whylen);
