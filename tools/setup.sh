@@ -6,7 +6,8 @@
 set -eu
 need="make gcc libelf-dev libdw-dev zlib1g-dev libzstd-dev pkg-config"
 # What the tests use besides (debuggers that open our output, Python), so
-# that `make check` after the quick start's first command skips nothing:
+# that `make check` after the quick start's first command lacks no tool
+# (what it still skips, it names: lldb 14 cannot unwind BE8 code):
 need="$need zstd python3 python3-pytest python3-drgn python3-setuptools python3-pip gdb-multiarch lldb"
 missing=
 for p in $need; do
