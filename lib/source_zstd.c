@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #define MAX_RATIO	1024u
 #define BLOCK		4096u
@@ -85,6 +86,9 @@ write_sparse(int fd, const unsigned char *out, size_t len, uint64_t off)
 	return 0;
 }
 
+/* 32 MiB: zstd's own levels use at most 8 MiB, dumpon -Z far less. */
+#define ZSTD_WINDOW_LOG_MAX	25
+
 /* Decompress the stream into fd; returns its size, or -1 with err. */
 static int64_t
 decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
@@ -108,6 +112,11 @@ decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
 		goto out;
 	}
 	ZSTD_initDStream(ds);
+	/*
+	 * The frame header says how large a window to allocate: a hostile one
+	 * asks for up to 2 GiB.  Dumps use a few MiB; refuse more than this.
+	 */
+	ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX);
 	while (at < len) {
 		size_t want = len - at < inlen ? (size_t)(len - at) : inlen;
 		int64_t n = file_read(f, base + at, in, want);
@@ -119,6 +128,13 @@ decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
 		while (ib.pos < ib.size) {
 			ZSTD_outBuffer ob = { out, outlen, 0 };
 			size_t r = ZSTD_decompressStream(ds, &ob, &ib);
+			if (ZSTD_isError(r) && ZSTD_getErrorCode(r) ==
+			    ZSTD_error_frameParameter_windowTooLarge) {
+				snprintf(err, errlen, "zstd frame wants a window "
+				    "over the %u MiB this reader allows (made with "
+				    "zstd --long?)", 1u << (ZSTD_WINDOW_LOG_MAX - 20));
+				goto out;
+			}
 			if (ZSTD_isError(r)) {
 				snprintf(err, errlen, "corrupt zstd data near "
 				    "compressed byte %llu (%s)", (unsigned long long)

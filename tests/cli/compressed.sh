@@ -89,4 +89,11 @@ for x in "xz:xz -dk" "bz2:bunzip2 -k" "lz4:lz4 -d" "7z:7z x"; do
 	expect_rc "$ext: exit 2" 2
 	expect_err "$ext: named, with the command" "($cmd $TMP/v.$ext)"
 done
+# A 34-byte zstd frame whose header asks for a 64 MiB window (fuzz_threads
+# found it: libzstd allocated the window before finding the data bad): it
+# is refused for the window, without the allocation.
+printf '\050\265\057\375\000\200\155\020\311\000inidump Fr\000\000eeBSD/mips\000\000' >"$TMP/bigwin.zst"
+run -M "$TMP/bigwin.zst" info
+expect_rc "zstd window of 64 MiB: exit 2" 2
+expect_err "zstd window of 64 MiB: refused for its window" "window over the 32 MiB"
 finish
