@@ -26,7 +26,9 @@
 #include "endian.h"
 
 #define MAGIC		"libkvm_arm gzindex"
-#define VERSION		1u
+/* 2: a file of several gzip members is indexed through all of them (1 kept
+ * the first only, and must not be trusted now). */
+#define VERSION		2u
 #define HDR		112u
 #define POINT		24u
 #define EDGE		65536u		/* bytes checksummed at each end */
@@ -162,6 +164,7 @@ gzip_cache_load(const struct file *f, uint64_t base, uint64_t len,
 	npoints = load64(h + 80, 0);
 	/* Bounded by the stream, as when the index is built. */
 	if (npoints == 0 || npoints > 4 + len / GZ_WINDOW ||
+	    npoints > SIZE_MAX / (POINT + GZ_WINDOW) ||
 	    e.size != HDR + npoints * (POINT + GZ_WINDOW) + 4)
 		goto out;
 	n.npoints = n.cap = (size_t)npoints;

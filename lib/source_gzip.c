@@ -14,6 +14,10 @@
  *     the last chunk ended continues the stream instead of restarting it:
  *     sequential reads (and kvm_arm_walk_pages_fileorder) cost one pass.
  *
+ * A file of several gzip members (concatenated .gz files, bgzip, pigz
+ * --independent) is one stream, as gzip -dc reads it: at the end of a
+ * member another that starts right after it is read on.
+ *
  * The compressed bytes come through the plain-file layer (file.h), by
  * pread: they are read once, front to back, and would only add to the
  * process's memory if mapped.
@@ -54,6 +58,8 @@ struct gz {
 	/* The cursor: a raw inflate positioned at output cur_out. */
 	z_stream cur;
 	int cur_live;
+	int cur_raw;			/* raw deflate: a member's trailer is
+					   left in the input at its end */
 	uint64_t cur_out, cur_in;
 	unsigned char inbuf[INBUF];
 };
@@ -73,6 +79,17 @@ refill(struct gz *gz, z_stream *strm, uint64_t *in)
 	return (size_t)n;
 }
 
+/* 1 when another gzip member starts at pos of the stream. */
+static int
+member_at(const struct gz *gz, uint64_t pos)
+{
+	unsigned char m[2];
+
+	return pos <= gz->len && gz->len - pos >= 2 &&
+	    file_read(gz->f, gz->base + pos, m, 2) == 2 && m[0] == 0x1f &&
+	    m[1] == 0x8b;
+}
+
 static int
 add_point(struct gz_index *ix, uint64_t out, uint64_t in, int bits,
     const unsigned char *win, unsigned left)
@@ -81,7 +98,12 @@ add_point(struct gz_index *ix, uint64_t out, uint64_t in, int bits,
 
 	if (ix->npoints == ix->cap) {
 		size_t cap = ix->cap ? 2 * ix->cap : 16;
-		struct gz_point *p = realloc(ix->points, cap * sizeof(*p));
+		struct gz_point *p;
+
+		/* A 32-bit host: the windows' bytes must fit a size_t. */
+		if (cap > SIZE_MAX / GZ_WINDOW)
+			return -1;
+		p = realloc(ix->points, cap * sizeof(*p));
 		if (p == NULL)
 			return -1;
 		ix->points = p;
@@ -160,7 +182,7 @@ build_index(struct gz *gz, char *err, size_t errlen)
 		}
 		/* At the end of a block header-to-data boundary (not the last). */
 		if ((strm.data_type & 128) && !(strm.data_type & 64) &&
-		    (totout == 0 || totout - last >= ix->span)) {
+		    (ix->npoints == 0 || totout - last >= ix->span)) {
 			if (add_point(ix, totout, totin, strm.data_type & 7, win,
 			    strm.avail_out) != 0) {
 				snprintf(err, errlen, "out of memory for the "
@@ -172,6 +194,12 @@ build_index(struct gz *gz, char *err, size_t errlen)
 			last = totout;
 			if (ix->npoints > max_points)
 				thin_points(ix);
+		}
+		/* zlib has read the member's trailer: the next starts at totin. */
+		if (ret == Z_STREAM_END && member_at(gz, totin)) {
+			if (inflateReset(&strm) != Z_OK)
+				break;
+			ret = Z_OK;
 		}
 	}
 	inflateEnd(&strm);
@@ -212,6 +240,7 @@ cursor_seek(struct gz *gz, uint64_t off)
 	if (inflateInit2(&gz->cur, -15) != Z_OK)
 		return -1;
 	gz->cur_live = 1;
+	gz->cur_raw = 1;
 	gz->cur_in = p->in;
 	if (p->bits) {
 		unsigned char c;
@@ -245,6 +274,19 @@ cursor_read(struct gz *gz, unsigned char *buf, size_t len)
 			break;
 		ret = inflate(&gz->cur, Z_NO_FLUSH);
 		done += want - gz->cur.avail_out;
+		if (ret == Z_STREAM_END) {
+			/* A member ends; raw inflation left its 8-byte trailer. */
+			uint64_t next = gz->cur_in - gz->cur.avail_in +
+			    (gz->cur_raw ? 8 : 0);
+
+			if (!member_at(gz, next) ||
+			    inflateReset2(&gz->cur, 31) != Z_OK)
+				break;
+			gz->cur_raw = 0;
+			gz->cur_in = next;
+			gz->cur.avail_in = 0;
+			continue;
+		}
 		if (ret != Z_OK && ret != Z_BUF_ERROR)
 			break;	/* stream end or corruption: a short read */
 	}

@@ -21,24 +21,33 @@
 #include <string.h>
 #include <unistd.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #define MAX_RATIO	1024u
 #define BLOCK		4096u
+
+/* The directory of the temporary copy: $TMPDIR, else /tmp. */
+static const char *
+temp_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir != NULL && dir[0] != '\0' ? dir : "/tmp";
+}
 
 /* An unlinked temporary file: gone once closed, whatever happens. */
 static int
 temp_file(char *err, size_t errlen)
 {
-	const char *dir = getenv("TMPDIR");
 	char path[4096];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/kvm_arm.XXXXXX",
-	    dir != NULL && dir[0] != '\0' ? dir : "/tmp");
+	snprintf(path, sizeof(path), "%s/kvm_arm.XXXXXX", temp_dir());
 	fd = mkstemp(path);
 	if (fd < 0) {
+		/* The directory: mkstemp may have filled in the name. */
 		snprintf(err, errlen, "cannot make a temporary file for the "
-		    "decompressed core in %s: %s", path, strerror(errno));
+		    "decompressed core in %s: %s", temp_dir(), strerror(errno));
 		return -1;
 	}
 	unlink(path);
@@ -77,6 +86,9 @@ write_sparse(int fd, const unsigned char *out, size_t len, uint64_t off)
 	return 0;
 }
 
+/* 32 MiB: zstd's own levels use at most 8 MiB, dumpon -Z far less. */
+#define ZSTD_WINDOW_LOG_MAX	25
+
 /* Decompress the stream into fd; returns its size, or -1 with err. */
 static int64_t
 decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
@@ -100,6 +112,11 @@ decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
 		goto out;
 	}
 	ZSTD_initDStream(ds);
+	/*
+	 * The frame header says how large a window to allocate: a hostile one
+	 * asks for up to 2 GiB.  Dumps use a few MiB; refuse more than this.
+	 */
+	ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX);
 	while (at < len) {
 		size_t want = len - at < inlen ? (size_t)(len - at) : inlen;
 		int64_t n = file_read(f, base + at, in, want);
@@ -111,6 +128,13 @@ decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
 		while (ib.pos < ib.size) {
 			ZSTD_outBuffer ob = { out, outlen, 0 };
 			size_t r = ZSTD_decompressStream(ds, &ob, &ib);
+			if (ZSTD_isError(r) && ZSTD_getErrorCode(r) ==
+			    ZSTD_error_frameParameter_windowTooLarge) {
+				snprintf(err, errlen, "zstd frame wants a window "
+				    "over the %u MiB this reader allows (made with "
+				    "zstd --long?)", 1u << (ZSTD_WINDOW_LOG_MAX - 20));
+				goto out;
+			}
 			if (ZSTD_isError(r)) {
 				snprintf(err, errlen, "corrupt zstd data near "
 				    "compressed byte %llu (%s)", (unsigned long long)
@@ -120,8 +144,8 @@ decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
 			last = r;
 			if (write_sparse(fd, out, ob.pos, total) != 0) {
 				snprintf(err, errlen, "cannot write the "
-				    "decompressed core to a temporary file: %s",
-				    strerror(errno));
+				    "decompressed core to a temporary file in "
+				    "%s: %s", temp_dir(), strerror(errno));
 				goto out;
 			}
 			total += ob.pos;
@@ -140,8 +164,8 @@ decompress(const struct file *f, uint64_t base, uint64_t len, int fd,
 	}
 	/* Trailing holes: the size must still be the stream's. */
 	if (ftruncate(fd, (off_t)total) != 0) {
-		snprintf(err, errlen, "cannot size the temporary file: %s",
-		    strerror(errno));
+		snprintf(err, errlen, "cannot size the temporary file in %s: "
+		    "%s", temp_dir(), strerror(errno));
 		goto out;
 	}
 	*cut = last != 0;

@@ -213,6 +213,48 @@ main(void)
 	got = open_size(&ok);
 	check(got == want && entries(cachedir) == 1, "without it, one entry "
 	    "is written");
+
+	/*
+	 * Empty gzip members before the data (what `gzip </dev/null` writes,
+	 * concatenated): the entry written is used by the next open, not
+	 * rewritten by it (it keeps its inode).
+	 */
+	{
+		static const unsigned char empty_member[20] = { 0x1f, 0x8b, 8,
+		    0, 0, 0, 0, 0, 0, 3, 3, 0 };	/* then CRC 0, size 0 */
+		char gz2[sizeof(gz)], entry2[sizeof(entry)];
+		struct stat a, b;
+		FILE *f;
+
+		now = slurp(gz, &len);
+		snprintf(gz2, sizeof(gz2), "%s/empty-members.gz",
+		    harness_tmpdir());
+		f = fopen(gz2, "wb");
+		for (int i = 0; f != NULL && i < 3; i++)
+			fwrite(empty_member, 1, sizeof(empty_member), f);
+		if (f == NULL || fwrite(now, 1, (size_t)len, f) != (size_t)len ||
+		    fclose(f) != 0) {
+			perror(gz2);
+			return 2;
+		}
+		free(now);
+		snprintf(gz, sizeof(gz), "%s", gz2);
+		stat(gz, &st);
+		snprintf(entry2, sizeof(entry2), "%s/libkvm_arm/gz-%llx-%llx-0.idx",
+		    cachedir, (unsigned long long)st.st_dev,
+		    (unsigned long long)st.st_ino);
+		got = open_size(&ok);
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		stat(entry2, &a);
+		check(got == want && ok && a.st_ino != 0, "three empty members, "
+		    "then the core: %llu bytes, reads right, an entry written",
+		    (unsigned long long)got);
+		got = open_size(&ok);
+		stat(entry2, &b);
+		check(got == want && ok && a.st_ino == b.st_ino, "its entry is "
+		    "used by the next open, not rebuilt");
+	}
 	free(good);
 	return harness_status();
 }

@@ -5,8 +5,9 @@
 # given: `sh tools/setup.sh demo` is the README's first command.
 set -eu
 need="make gcc libelf-dev libdw-dev zlib1g-dev libzstd-dev pkg-config"
-# What the tests use besides (debuggers that open our output, Python):
-[ "${1:-}" = demo ] || need="$need zstd python3 python3-pytest python3-drgn python3-setuptools python3-pip gdb-multiarch lldb"
+# What the tests use besides (debuggers that open our output, Python), so
+# that `make check` after the quick start's first command skips nothing:
+need="$need zstd python3 python3-pytest python3-drgn python3-setuptools python3-pip gdb-multiarch lldb"
 missing=
 for p in $need; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -145,8 +145,9 @@ class Dump:
         self._kd = None
         self._lock = threading.Lock()
         self._msgbuf_cache = None
-        self.core = os.fspath(core)
-        self.kernel = os.fspath(kernel) if kernel is not None else None
+        # As str even when given as bytes: messages are built from them.
+        self.core = os.fsdecode(core)
+        self.kernel = os.fsdecode(kernel) if kernel is not None else None
         err = ctypes.create_string_buffer(_lib.ERRBUF_SIZE)
         kd = lib.kvm_open2(os.fsencode(self.kernel) if self.kernel else None,
                            os.fsencode(self.core), O_RDONLY, err, None)
@@ -315,7 +316,11 @@ class Dump:
 
     def symbol(self, name):
         """The value of the kernel symbol name; KeyError when the kernel
-        has no such symbol, Error when there is no symbol table at all."""
+        has no such symbol, Error when there is no symbol table at all,
+        ValueError for a name with a NUL in it (C would read only the part
+        before it)."""
+        if "\0" in name:
+            raise ValueError("symbol name %r has a NUL in it" % (name,))
         nl = (_lib.KvmNlist * 2)()
         nl[0].n_name = name.encode()
         with self._lock:

@@ -76,6 +76,23 @@ def test_missing_symbol():
             d.symbol(name)
 
 
+def test_bytes_path():
+    # os.fspath takes bytes too; errors still name the file, as str.
+    va = int(manifest("armv7-v2").all("fail")[0], 0)
+    with kvmarm.Dump(os.fsencode(CORE), os.fsencode(KERNEL)) as d:
+        assert d.core == CORE and d.kernel == KERNEL
+        with pytest.raises(kvmarm.Error) as e:
+            d.read(va, 4)
+        assert CORE in str(e.value)
+
+
+def test_symbol_name_with_nul():
+    # C would see only the name before the NUL, and answer for it.
+    with kvmarm.Dump(CORE, KERNEL) as d:
+        with pytest.raises(ValueError):
+            d.symbol("hz\0junk")
+
+
 def test_symbol_without_kernel():
     # No kernel ELF, so no symbol table: that is the library's error, not
     # a missing name.
