@@ -22,7 +22,8 @@ FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_B)/lib/%.o)
 FUZZ_SUPPORT = $(FUZZ_B)/tests/mapdesc.o $(FUZZ_B)/tests/mkcore.o \
                $(FUZZ_B)/fuzz/fuzz_file.o
 FUZZ_TARGETS = $(FUZZ_B)/fuzz_core $(FUZZ_B)/fuzz_kernel $(FUZZ_B)/fuzz_threads \
-               $(FUZZ_B)/fuzz_gdb_packet $(FUZZ_B)/fuzz_gdb_server
+               $(FUZZ_B)/fuzz_gdb_packet $(FUZZ_B)/fuzz_gdb_server \
+               $(FUZZ_B)/fuzz_export
 # A run: stop after FUZZ_SECONDS; an input slower than 10 s is a hang; an
 # allocation over 64 MiB for an input of at most 256 KiB is a finding.
 FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
@@ -56,21 +57,28 @@ FUZZ_GDB_SERVER = $(FUZZ_B)/tools/gdb_server.o $(FUZZ_B)/tools/contexts.o \
                   $(FUZZ_B)/tools/gdb_packet.o
 $(FUZZ_B)/fuzz_gdb_packet: $(FUZZ_B)/tools/gdb_packet.o
 $(FUZZ_B)/fuzz_gdb_server: $(FUZZ_GDB_SERVER)
+# The ELF export, from the tool's sources, over mutated dumps.
+FUZZ_EXPORT = $(FUZZ_B)/tools/elfcore_export.o $(FUZZ_B)/tools/elfcore_write.o \
+              $(FUZZ_B)/tools/contexts.o $(FUZZ_B)/tools/util.o
+$(FUZZ_B)/fuzz_export: $(FUZZ_EXPORT)
 
 # Keep the objects between runs (make would delete them as intermediates).
 .SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_SUPPORT) $(FUZZ_TARGETS:$(FUZZ_B)/%=$(FUZZ_B)/fuzz/%.o) \
-            $(FUZZ_GDB_SERVER)
+            $(FUZZ_GDB_SERVER) $(FUZZ_EXPORT)
 
 # Seeds: the fixtures that exist (fixtures/*.core, *.gz, *.kernel), and
 # dumps and kernels written from fuzz/seeds/*.desc by the fixture writer;
 # for the thread target, the qemu-run kernel's dumps behind its header
 # byte (fuzz/fuzz_threads.c), one of them with a patch of its unwind tables;
+# for the export, every fixture dump (and a gzip and an LPAE copy of the
+# qemu-run ones) behind the byte that picks its kernel (fuzz/fuzz_export.c);
 # for the gdb stub, streams of packets (fuzz/seeds/gdb/*.raw; to the packet
 # target the first byte sets the size of the pieces the rest is fed in).
 fuzz-seeds: $(B)/tests/mkcore
 	rm -rf $(FUZZ_B)/seeds
 	mkdir -p $(FUZZ_B)/seeds/core $(FUZZ_B)/seeds/kernel $(FUZZ_B)/seeds/threads \
-	    $(FUZZ_B)/seeds/gdb_packet $(FUZZ_B)/seeds/gdb_server
+	    $(FUZZ_B)/seeds/gdb_packet $(FUZZ_B)/seeds/gdb_server \
+	    $(FUZZ_B)/seeds/export
 	cp fuzz/seeds/gdb/*.raw $(FUZZ_B)/seeds/gdb_packet/
 	cp fuzz/seeds/gdb/*.raw $(FUZZ_B)/seeds/gdb_server/
 	for d in fuzz/seeds/*.desc; do \
@@ -89,11 +97,23 @@ fuzz-seeds: $(B)/tests/mkcore
 	{ printf '\000'; cat fixtures/threads-loop.core; } >$(FUZZ_B)/seeds/threads/loop
 	{ printf '\002\020\000\010\000\377\377\377\377\200\200\200\200'; \
 	    cat fixtures/threads-le.core; } >$(FUZZ_B)/seeds/threads/patched
+	set -e; k=0; for n in threads-le threads-be threads-dwarf armv7-v2 \
+	    armv5-v1-be elfcore-v6-be lpae-v2 old-v1 wrapped-v2-be; do \
+	    b=$$(printf '\\%03o' $$k); k=$$((k + 1)); \
+	    { printf "$$b"; cat fixtures/$$n.core; } >$(FUZZ_B)/seeds/export/$$n; \
+	done
+	{ printf '\011'; cat fixtures/armv7-v2.core; } >$(FUZZ_B)/seeds/export/nokernel
+	{ printf '\000'; cat fixtures/threads-loop.core; } >$(FUZZ_B)/seeds/export/loop
+	{ printf '\000'; cat fixtures/threads-cut.core; } >$(FUZZ_B)/seeds/export/cut
+	{ printf '\000'; gzip -c fixtures/threads-le.core; } >$(FUZZ_B)/seeds/export/le-gz
+	$(B)/tests/mkcore fixtures/threads-be-lpae.desc $(FUZZ_B)/seeds/be-lpae.core >/dev/null
+	{ printf '\001'; cat $(FUZZ_B)/seeds/be-lpae.core; } >$(FUZZ_B)/seeds/export/be-lpae
+	rm -f $(FUZZ_B)/seeds/be-lpae.core
 
 # Each target in turn; new inputs go to build-fuzz/corpus/NAME (kept between
 # runs), the seeds and the committed corpus (fuzz/corpus/NAME) are read
 # only.  A crash stops the run with the command that reproduces it.
-FUZZ_NAMES = core kernel threads gdb_packet gdb_server
+FUZZ_NAMES = core kernel threads gdb_packet gdb_server export
 fuzz: $(FUZZ_TARGETS) fuzz-seeds
 	mkdir -p $(FUZZ_B)/crashes
 	for t in $(FUZZ_NAMES); do \

@@ -72,7 +72,8 @@ kvm_arm_walk_pages_fileorder(kvm_t *kd, kvm_arm_page_data_cb_t *cb, void *arg)
 		rc = -1;
 		goto out;
 	}
-	qsort(c.v, c.n, sizeof(*c.v), by_offset);
+	if (c.n > 1)	/* c.v is NULL when no page was dumped */
+		qsort(c.v, c.n, sizeof(*c.v), by_offset);
 	for (size_t i = 0; i < c.n; i++) {
 		uint64_t off = (uint64_t)c.v[i].kp_offset - base;
 		const unsigned char *data = source_ptr(&kd->src, off,

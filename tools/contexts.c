@@ -246,7 +246,10 @@ dump_contexts_load(kvm_t *kd, struct dump_contexts *cs)
 		l.parent = i;
 		l.frames = 0;
 		/* A failed unwind leaves no trapframes: nothing to list. */
-		(void)kvm_arm_unwind(kd, &regs, on_frame, &l, NULL, 0);
+		if (kvm_arm_unwind(kd, &regs, on_frame, &l, NULL, 0) < 0 &&
+		    cs->unwind_failed++ == 0)
+			snprintf(cs->unwind_why, sizeof(cs->unwind_why), "%s",
+			    kvm_geterr(kd));
 		if (l.oom)
 			goto oom;
 		for (size_t k = first; k < cs->n; k++)

@@ -58,6 +58,9 @@ struct dump_contexts {
 				   0 cut short, -1 no threads at all */
 	char why[256];		/* when walk < 1: why (kvm_geterr) */
 	size_t renamed;		/* threads whose tid could not be their id */
+	size_t unwind_failed;	/* threads kvm_arm_unwind could not start
+				   (their trapframes, if any, are not listed) */
+	char unwind_why[256];	/* the first such failure (kvm_geterr) */
 };
 
 /* Most contexts listed: a walk gone wild stops here (and says so). */

@@ -255,4 +255,51 @@ for name in threads-loop threads-cut; do
 	    notok "elfcore $name gdb: none behind the cut" "listed$extra"
 done
 
+# Ids that cannot be tids (the gdb stub's case in gdbserver.sh, the same
+# rule: contexts.h): threads-le's image with idle_cpu0's td_tid made
+# pagedaemon's (100030) and idle_cpu1's made 0.  idle_cpu0 keeps 100030;
+# idle_cpu1 and pagedaemon, in list order, get the two ids after the
+# largest tid, the trapframe the next; the trapframe's context still comes
+# right after its thread, the crashed one.
+MKCORE=$BUILD/tests/mkcore
+if [ $HAVE_GDB = 0 ]; then
+	echo "skip - elfcore repeated and zero tids: gdb-multiarch is not installed"
+elif [ -f "$F/threads-le.manifest" ] && [ -x "$MKCORE" ]; then
+	m=$F/threads-le.manifest
+	cp "$F/threads-le.image" "$TMP/dup.image"
+	base=$(awk '$1 == "image" { print $2 }' "$m")
+	off=$(awk '$1 == "offset" && $2 == "thread_off_td_tid" { print $3 }' "$m")
+	max=$(awk '$1 == "thread" && $3 + 0 > m { m = $3 + 0 } END { print m }' "$m")
+	poke() {	# TID VALUE: td_tid of that thread := VALUE (LE)
+		td=$(awk -v t="$1" '$1 == "addr" && $2 == t { print $4 }' "$m")
+		for b in $(printf '%08x' "$2" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4 \3 \2 \1/'); do
+			printf "\\$(printf '%03o' "0x$b")"
+		done | dd of="$TMP/dup.image" bs=1 seek=$((td - base + off)) \
+		    conv=notrunc 2>/dev/null
+	}
+	poke 100003 100030
+	poke 100004 0
+	sed "s|^image [^ ]*|image $TMP/dup.image|" "$F/threads-le.desc" >"$TMP/dup.desc"
+	if "$MKCORE" "$TMP/dup.desc" "$TMP/dup.core" >/dev/null 2>&1; then
+		run -N "$F/threads-le.kernel" -M "$TMP/dup.core" elfcore "$TMP/dup.elf"
+		expect_rc "elfcore repeated and zero tids: exit 0" 0
+		if grep -q "2 threads repeat an earlier tid or have none" "$TMP/err"; then
+			ok "elfcore repeated and zero tids: says 2 threads have fresh ids"
+		else notok "elfcore repeated and zero tids: says 2 threads have fresh ids" "$(first_err)"; fi
+		# gdb's threads in order: the crashed one, its trapframe, then
+		# the others in walk order.
+		want=$(awk -v m="$max" '$1 == "thread" { t = $3
+			if ($5 == 1) { c = t " " m + 3; next }
+			if (t == 100003) t = 100030; else if (t == 100004) t = m + 1
+			else if (t == 100030) t = m + 2
+			o = o " " t } END { print c o }' "$m")
+		got=$($GDB -batch -nx -ex 'info threads' "$F/threads-le.kernel" "$TMP/dup.elf" 2>&1 |
+		    awk '/^[* ] +[0-9]+ +LWP [0-9]+/ { sub(/^\* /, "  "); printf "%s%s", (n++ ? " " : ""), $3 }')
+		if [ "$got" = "$want" ]; then ok "elfcore repeated and zero tids gdb: the stub's ids, each trapframe after its thread"
+		else notok "elfcore repeated and zero tids gdb: the stub's ids, each trapframe after its thread" "got '$got', expected '$want'"; fi
+	else
+		notok "elfcore repeated and zero tids" "mkcore failed on $TMP/dup.desc"
+	fi
+fi
+
 finish
