@@ -18,10 +18,11 @@
 #include "threads.h"
 
 /*
- * More processes and threads than any arm kernel could hold: the walk's
- * hard bound (and so the bound of what it remembers).
+ * More processes and threads than a 32-bit kernel's memory could hold (a
+ * struct thread is well over 1 KiB): the walk's hard bound, and so the
+ * bound of what it remembers (16 MiB of addresses at most).
  */
-#define THREADS_MAX	(1u << 22)
+#define THREADS_MAX	(1u << 20)
 
 /* struct proc and struct thread hold pointers: 4-byte aligned at least. */
 #define STRUCT_ALIGN	4u
