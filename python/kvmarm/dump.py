@@ -71,6 +71,10 @@ class ThreadList(list):
         self.why = why
 
 
+# The frames `kvmarm info` shows of the crashed thread.
+INFO_FRAMES = 10
+
+
 @dataclasses.dataclass(frozen=True)
 class Frame:
     """One frame of a backtrace, innermost (level 0) first.  A caller's pc
@@ -459,6 +463,17 @@ class Dump:
             d["crashed_thread"] = {"tid": t.tid, "pid": t.pid,
                                    "comm": t.comm, "name": t.name,
                                    "pcb": t.pcb_kind}
+            # Its top frames (the panic site), as info --json gives them.
+            frames = []
+            if t.regs:
+                try:
+                    frames = self.backtrace(t, limit=INFO_FRAMES)
+                except Error:
+                    frames = []
+            d["crashed_frames"] = [
+                {"pc": f.pc, "sp": f.sp, "function": f.function,
+                 "offset": f.offset, "trapframe": f.trapframe}
+                for f in frames]
         if p is None:
             d["panic_error"] = panic_error
         if threads_error is not None:

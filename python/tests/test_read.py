@@ -163,7 +163,8 @@ def _kvmarm_cli():
     return path
 
 
-@pytest.mark.parametrize("name", DUMPS)
+@pytest.mark.parametrize("name", DUMPS + ["threads-le", "threads-be",
+                                          "threads-dwarf"])
 def test_info_has_the_fields_of_the_tool(name):
     # The same fields as `kvmarm info --json`, with the same meaning (the
     # values of both come from the library; the manifest checks above hold
