@@ -266,21 +266,8 @@ if [ $HAVE_GDB = 0 ]; then
 	echo "skip - elfcore repeated and zero tids: gdb-multiarch is not installed"
 elif [ -f "$F/threads-le.manifest" ] && [ -x "$MKCORE" ]; then
 	m=$F/threads-le.manifest
-	cp "$F/threads-le.image" "$TMP/dup.image"
-	base=$(awk '$1 == "image" { print $2 }' "$m")
-	off=$(awk '$1 == "offset" && $2 == "thread_off_td_tid" { print $3 }' "$m")
 	max=$(awk '$1 == "thread" && $3 + 0 > m { m = $3 + 0 } END { print m }' "$m")
-	poke() {	# TID VALUE: td_tid of that thread := VALUE (LE)
-		td=$(awk -v t="$1" '$1 == "addr" && $2 == t { print $4 }' "$m")
-		for b in $(printf '%08x' "$2" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4 \3 \2 \1/'); do
-			printf "\\$(printf '%03o' "0x$b")"
-		done | dd of="$TMP/dup.image" bs=1 seek=$((td - base + off)) \
-		    conv=notrunc 2>/dev/null
-	}
-	poke 100003 100030
-	poke 100004 0
-	sed "s|^image [^ ]*|image $TMP/dup.image|" "$F/threads-le.desc" >"$TMP/dup.desc"
-	if "$MKCORE" "$TMP/dup.desc" "$TMP/dup.core" >/dev/null 2>&1; then
+	if dup_tid_core; then
 		run -N "$F/threads-le.kernel" -M "$TMP/dup.core" elfcore "$TMP/dup.elf"
 		expect_rc "elfcore repeated and zero tids: exit 0" 0
 		if grep -q "2 threads repeat an earlier tid or have none" "$TMP/err"; then

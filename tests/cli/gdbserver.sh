@@ -389,22 +389,8 @@ done
 # tid, in list order, and the trapframe context the one after them.
 MKCORE=$BUILD/tests/mkcore
 if [ -f "$F/threads-le.manifest" ] && [ -x "$MKCORE" ]; then
-	cp "$F/threads-le.image" "$TMP/dup.image"
-	base=$(awk '$1 == "image" { print $2 }' "$F/threads-le.manifest")
-	off=$(awk '$1 == "offset" && $2 == "thread_off_td_tid" { print $3 }' "$F/threads-le.manifest")
 	max=$(awk '$1 == "thread" && $3 + 0 > m { m = $3 + 0 } END { print m }' "$F/threads-le.manifest")
-	# poke TID VALUE: td_tid of that thread (its "addr" line) := VALUE (LE).
-	poke() {
-		td=$(awk -v t="$1" '$1 == "addr" && $2 == t { print $4 }' "$F/threads-le.manifest")
-		for b in $(le32 "$2" | sed 's/../& /g'); do
-			printf "\\$(printf '%03o' "0x$b")"
-		done | dd of="$TMP/dup.image" bs=1 seek=$((td - base + off)) \
-		    conv=notrunc 2>/dev/null
-	}
-	poke 100003 100030
-	poke 100004 0
-	sed "s|^image [^ ]*|image $TMP/dup.image|" "$F/threads-le.desc" >"$TMP/dup.desc"
-	if "$MKCORE" "$TMP/dup.desc" "$TMP/dup.core" >/dev/null 2>&1; then
+	if dup_tid_core; then
 		expect_contexts threads-le
 		awk -v m="$max" '$1 == "ctx" { id = $2
 			if ($4 != "") id = m + 3; else if (id == 100003) id = 100030

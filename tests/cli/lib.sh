@@ -86,6 +86,26 @@ desc_msgbuf() {
 /g'
 }
 
+# dup_tid_core: $TMP/dup.core, threads-le with two td_tids rewritten
+# (100003 := 100030, a repeat; 100004 := 0), the exporters' fresh-id case.
+# The struct thread addresses and td_tid's offset come from the manifest.
+dup_tid_core() {
+	_m=$F/threads-le.manifest
+	cp "$F/threads-le.image" "$TMP/dup.image"
+	_base=$(awk '$1 == "image" { print $2 }' "$_m")
+	_off=$(awk '$1 == "offset" && $2 == "thread_off_td_tid" { print $3 }' "$_m")
+	for _pair in 100003:100030 100004:0; do
+		_td=$(awk -v t="${_pair%%:*}" '$1 == "addr" && $2 == t { print $4 }' "$_m")
+		for _b in $(printf '%08x' "${_pair#*:}" |
+		    sed 's/\(..\)\(..\)\(..\)\(..\)/\4 \3 \2 \1/'); do
+			printf "\\$(printf '%03o' "0x$_b")"
+		done | dd of="$TMP/dup.image" bs=1 seek=$((_td - _base + _off)) \
+		    conv=notrunc 2>/dev/null
+	done
+	sed "s|^image [^ ]*|image $TMP/dup.image|" "$F/threads-le.desc" >"$TMP/dup.desc"
+	"$BUILD/tests/mkcore" "$TMP/dup.desc" "$TMP/dup.core" >/dev/null 2>&1
+}
+
 json_valid() {	# NAME: $TMP/out is one valid JSON document
 	if command -v python3 >/dev/null 2>&1; then
 		if python3 -m json.tool "$TMP/out" >/dev/null 2>&1; then ok "$1"
