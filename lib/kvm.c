@@ -401,6 +401,17 @@ kvm_arm_info(kvm_t *kd, struct kvm_arm_info *in)
 	return 0;
 }
 
+int
+kvm_read_u32(kvm_t *kd, kvaddr_t va, uint32_t *v)
+{
+	unsigned char b[4];
+
+	if (kvm_read2(kd, va, b, 4) != 4)
+		return -1;
+	*v = load32(b, kd->big_endian);
+	return 0;
+}
+
 /* A kernel symbol's value: the resolver's, else the kernel ELF's. */
 int
 kvm_symbol(kvm_t *kd, const char *name, kvaddr_t *value)

@@ -129,6 +129,9 @@ void kvm_err(kvm_t *kd, const char *fmt, ...)
 /* A kernel symbol's value, through the resolver or the kernel ELF: 0 or -1. */
 int kvm_symbol(kvm_t *kd, const char *name, kvaddr_t *value);
 
+/* A 32-bit kernel word at va, in the target's byte order: 0, or -1 (kvm_err). */
+int kvm_read_u32(kvm_t *kd, kvaddr_t va, uint32_t *v);
+
 /* dumpheader.c: parse a 512-byte kerneldumpheader; 1 if buf is one. */
 int dumpheader_parse(const unsigned char *buf, size_t len,
     struct kvm_arm_dumpheader *dh);

@@ -80,7 +80,8 @@ put_in_order(kvm_t *kd, const unsigned char *ring, size_t size, size_t pos,
 static const char *
 text_from_kernel(kvm_t *kd, size_t *len, char *why, size_t whylen)
 {
-	unsigned char word[4], mb[MSG_HEAD], *ring;
+	unsigned char mb[MSG_HEAD], *ring;
+	uint32_t word;
 	kvaddr_t msgbufp_sym;
 	uint64_t ptr, size, wseq, msgbufp;
 	const char *text;
@@ -90,11 +91,11 @@ text_from_kernel(kvm_t *kd, size_t *len, char *why, size_t whylen)
 		snprintf(why, whylen, "the kernel has no symbol msgbufp");
 		return NULL;
 	}
-	if (kvm_read2(kd, msgbufp_sym, word, 4) != 4) {
+	if (kvm_read_u32(kd, msgbufp_sym, &word) != 0) {
 		snprintf(why, whylen, "cannot read msgbufp: %s", kvm_geterr(kd));
 		return NULL;
 	}
-	msgbufp = load32(word, be);
+	msgbufp = word;
 	if (kvm_read2(kd, msgbufp, mb, sizeof(mb)) != (ssize_t)sizeof(mb)) {
 		snprintf(why, whylen, "cannot read struct msgbuf at 0x%llx: %s",
 		    (unsigned long long)msgbufp, kvm_geterr(kd));

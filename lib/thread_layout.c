@@ -39,8 +39,9 @@ read_kernel_int(kvm_t *kd, kvaddr_t va, uint32_t *v)
 {
 	unsigned char b[4];
 
-	if (kvm_read2(kd, va, b, 4) != 4 &&
-	    (kd->symtab == NULL || !symtab_read(kd->symtab, va, b, 4)))
+	if (kvm_read_u32(kd, va, v) == 0)
+		return 0;
+	if (kd->symtab == NULL || !symtab_read(kd->symtab, va, b, 4))
 		return -1;
 	*v = load32(b, kd->big_endian);
 	return 0;

@@ -80,22 +80,11 @@ struct walk {
 };
 
 static int
-read_u32(kvm_t *kd, kvaddr_t va, uint32_t *v)
-{
-	unsigned char b[4];
-
-	if (kvm_read2(kd, va, b, 4) != 4)
-		return -1;
-	*v = load32(b, kd->big_endian);
-	return 0;
-}
-
-static int
 symbol_u32(kvm_t *kd, const char *name, uint32_t *v)
 {
 	kvaddr_t va;
 
-	return kvm_symbol(kd, name, &va) == 0 ? read_u32(kd, va, v) : -1;
+	return kvm_symbol(kd, name, &va) == 0 ? kvm_read_u32(kd, va, v) : -1;
 }
 
 /*
@@ -156,7 +145,7 @@ choose_pcb(struct walk *w, struct kvm_arm_thread *t, kvaddr_t td_pcb)
 		t->pcb = w->dumppcb;
 	} else if (w->have_stop && t->oncpu >= 0 &&
 	    (uint32_t)t->oncpu <= w->mp_maxid &&
-	    read_u32(w->kd, w->stopped_cpus + 4 * ((uint32_t)t->oncpu / 32),
+	    kvm_read_u32(w->kd, w->stopped_cpus + 4 * ((uint32_t)t->oncpu / 32),
 	    &word) == 0 && (word >> (t->oncpu % 32) & 1)) {
 		t->pcb_kind = KVM_ARM_PCB_STOPPCBS;
 		t->pcb = w->stoppcbs + (kvaddr_t)t->oncpu * w->l.pcb_size;
@@ -191,7 +180,7 @@ walk_proc_threads(struct walk *w, kvaddr_t p, int pid, const char *comm,
 	const struct thread_layout *l = &w->l;
 	uint32_t td;
 
-	if (read_u32(kd, p + l->p_threads, &td) != 0) {
+	if (kvm_read_u32(kd, p + l->p_threads, &td) != 0) {
 		warn(w, "cannot read the thread list of pid %d (proc 0x%llx)",
 		    pid, (unsigned long long)p);
 		return 1;
@@ -221,12 +210,12 @@ walk_proc_threads(struct walk *w, kvaddr_t p, int pid, const char *comm,
 			return 1;
 		}
 		memset(&t, 0, sizeof(t));
-		if (read_u32(kd, td + l->td_tid, &tid) != 0 ||
+		if (kvm_read_u32(kd, td + l->td_tid, &tid) != 0 ||
 		    read_name(kd, td + l->td_name, t.name) != 0 ||
-		    read_u32(kd, td + l->td_pcb, &pcb) != 0 ||
-		    read_u32(kd, td + l->td_plist, &next) != 0 ||
+		    kvm_read_u32(kd, td + l->td_pcb, &pcb) != 0 ||
+		    kvm_read_u32(kd, td + l->td_plist, &next) != 0 ||
 		    (l->oncpu_size == 4 ?
-		    read_u32(kd, td + l->td_oncpu, &oncpu32) :
+		    kvm_read_u32(kd, td + l->td_oncpu, &oncpu32) :
 		    kvm_read2(kd, td + l->td_oncpu, &oncpu8, 1) == 1 ?
 		    (oncpu32 = oncpu8 == 0xff ? UINT32_MAX : oncpu8, 0) :
 		    -1) != 0) {
@@ -263,7 +252,7 @@ walk_procs(struct walk *w, const char *list, int zombie,
 
 	if (kvm_symbol(kd, list, &head) != 0)
 		return 1;
-	if (read_u32(kd, head, &p) != 0) {
+	if (kvm_read_u32(kd, head, &p) != 0) {
 		warn(w, "cannot read %s at 0x%llx: %s", list,
 		    (unsigned long long)head, read_error(kd));
 		return 1;
@@ -290,9 +279,9 @@ walk_procs(struct walk *w, const char *list, int zombie,
 			    "must be corrupt", THREADS_MAX);
 			return 1;
 		}
-		if (read_u32(kd, p + l->p_pid, &pid) != 0 ||
+		if (kvm_read_u32(kd, p + l->p_pid, &pid) != 0 ||
 		    read_name(kd, p + l->p_comm, comm) != 0 ||
-		    read_u32(kd, p + l->p_list, &next) != 0) {
+		    kvm_read_u32(kd, p + l->p_list, &next) != 0) {
 			warn(w, "%s: cannot read struct proc at 0x%llx: %s",
 			    list, (unsigned long long)p, read_error(kd));
 			return 1;
@@ -395,7 +384,7 @@ kvm_arm_panic(kvm_t *kd, struct kvm_arm_panic *p)
 		    "kernel, or a stripped one", kd->corefile);
 		return -1;
 	}
-	if (read_u32(kd, va, &v) != 0) {
+	if (kvm_read_u32(kd, va, &v) != 0) {
 		char why[_POSIX2_LINE_MAX];
 
 		/* Copied first: kvm_err writes over what kvm_geterr returns. */

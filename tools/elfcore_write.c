@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "elfcore_write.h"
+#include "target_order.h"
 
 #define EHDR_SIZE	52
 #define PHDR_SIZE	32
@@ -60,20 +61,6 @@
 
 #define DATA_ALIGN	4096u
 #define WRITE_CHUNK	(1u << 20)
-
-static void
-put16(unsigned char *p, uint32_t v, int be)
-{
-	p[be ? 0 : 1] = (unsigned char)(v >> 8);
-	p[be ? 1 : 0] = (unsigned char)v;
-}
-
-static void
-put32(unsigned char *p, uint32_t v, int be)
-{
-	for (int i = 0; i < 4; i++)
-		p[be ? 3 - i : i] = (unsigned char)(v >> (8 * i));
-}
 
 static uint64_t
 round_up(uint64_t v, uint64_t a)
@@ -142,9 +129,9 @@ ecore_add_note(struct ecore *e, const char *name, uint32_t type,
 	}
 	p = e->notes + e->noteslen;
 	memset(p, 0, need);
-	put32(p, (uint32_t)namesz, e->big_endian);
-	put32(p + 4, (uint32_t)len, e->big_endian);
-	put32(p + 8, type, e->big_endian);
+	target_put32(p, (uint32_t)namesz, e->big_endian);
+	target_put32(p + 4, (uint32_t)len, e->big_endian);
+	target_put32(p + 8, type, e->big_endian);
 	memcpy(p + 12, name, namesz);
 	if (len > 0)
 		memcpy(p + 12 + round_up(namesz, 4), desc, len);
@@ -160,12 +147,12 @@ ecore_add_prstatus(struct ecore *e, int32_t tid, unsigned int cursig,
 	int be = e->big_endian;
 
 	memset(d, 0, sizeof(d));
-	put16(d + PRSTATUS_CURSIG, cursig, be);
-	put32(d + PRSTATUS_PID, (uint32_t)tid, be);
+	target_put16(d + PRSTATUS_CURSIG, cursig, be);
+	target_put32(d + PRSTATUS_PID, (uint32_t)tid, be);
 	for (int i = 0; i < 16; i++)
-		put32(d + PRSTATUS_REG + 4 * i,
+		target_put32(d + PRSTATUS_REG + 4 * i,
 		    (regs->valid >> i & 1) ? regs->r[i] : 0, be);
-	put32(d + PRSTATUS_REG + 4 * 16,
+	target_put32(d + PRSTATUS_REG + 4 * 16,
 	    (regs->valid >> KVM_ARM_REG_CPSR & 1) ? regs->cpsr : cpsr_default,
 	    be);
 	/* orig_r0 (word 17) and pr_fpvalid stay 0. */
@@ -180,7 +167,7 @@ ecore_add_prpsinfo(struct ecore *e, int32_t pid, const char *fname,
 
 	memset(d, 0, sizeof(d));
 	d[PRPSINFO_SNAME] = 'R';
-	put32(d + PRPSINFO_PID, (uint32_t)pid, e->big_endian);
+	target_put32(d + PRPSINFO_PID, (uint32_t)pid, e->big_endian);
 	/* gdb compares pr_fname, read as up to 16 bytes, with the exec. */
 	memcpy(d + PRPSINFO_FNAME, fname, strnlen(fname, 16));
 	memcpy(d + PRPSINFO_ARGS, args, strnlen(args, 79));
@@ -260,14 +247,14 @@ static void
 put_phdr(unsigned char *p, uint32_t type, uint64_t off, uint64_t vaddr,
     uint64_t paddr, uint64_t size, uint32_t flags, uint32_t align, int be)
 {
-	put32(p, type, be);
-	put32(p + 4, (uint32_t)off, be);
-	put32(p + 8, (uint32_t)vaddr, be);
-	put32(p + 12, (uint32_t)paddr, be);
-	put32(p + 16, (uint32_t)size, be);	/* p_filesz */
-	put32(p + 20, (uint32_t)size, be);	/* p_memsz */
-	put32(p + 24, flags, be);
-	put32(p + 28, align, be);
+	target_put32(p, type, be);
+	target_put32(p + 4, (uint32_t)off, be);
+	target_put32(p + 8, (uint32_t)vaddr, be);
+	target_put32(p + 12, (uint32_t)paddr, be);
+	target_put32(p + 16, (uint32_t)size, be);	/* p_filesz */
+	target_put32(p + 20, (uint32_t)size, be);	/* p_memsz */
+	target_put32(p + 24, flags, be);
+	target_put32(p + 28, align, be);
 }
 
 static uint32_t
@@ -295,22 +282,22 @@ build_header(const struct ecore *e, size_t *len)
 	h[5] = be ? 2 : 1;		/* ELFDATA2MSB / 2LSB */
 	h[6] = 1;			/* EV_CURRENT */
 	h[7] = 0;			/* ELFOSABI_NONE: see the header */
-	put16(h + 16, ET_CORE, be);
-	put16(h + 18, EM_ARM, be);
-	put32(h + 20, 1, be);		/* e_version */
-	put32(h + 28, EHDR_SIZE, be);	/* e_phoff */
-	put32(h + 36, EF_ARM_EABI5, be);
-	put16(h + 40, EHDR_SIZE, be);
-	put16(h + 42, PHDR_SIZE, be);
+	target_put16(h + 16, ET_CORE, be);
+	target_put16(h + 18, EM_ARM, be);
+	target_put32(h + 20, 1, be);		/* e_version */
+	target_put32(h + 28, EHDR_SIZE, be);	/* e_phoff */
+	target_put32(h + 36, EF_ARM_EABI5, be);
+	target_put16(h + 40, EHDR_SIZE, be);
+	target_put16(h + 42, PHDR_SIZE, be);
 	if (nph >= PN_XNUM) {
-		put16(h + 44, PN_XNUM, be);
-		put32(h + 32, (uint32_t)(notes - SHDR_SIZE), be); /* e_shoff */
-		put16(h + 46, SHDR_SIZE, be);
-		put16(h + 48, 1, be);	/* e_shnum */
+		target_put16(h + 44, PN_XNUM, be);
+		target_put32(h + 32, (uint32_t)(notes - SHDR_SIZE), be); /* e_shoff */
+		target_put16(h + 46, SHDR_SIZE, be);
+		target_put16(h + 48, 1, be);	/* e_shnum */
 		/* Section header 0 (SHT_NULL): sh_info is the count. */
-		put32(h + notes - SHDR_SIZE + 28, (uint32_t)nph, be);
+		target_put32(h + notes - SHDR_SIZE + 28, (uint32_t)nph, be);
 	} else {
-		put16(h + 44, (uint32_t)nph, be);
+		target_put16(h + 44, (uint32_t)nph, be);
 	}
 
 	p = h + EHDR_SIZE;
@@ -324,9 +311,9 @@ build_header(const struct ecore *e, size_t *len)
 		    l->paddr > UINT32_MAX ? 0 : l->paddr, l->size,
 		    pflags(l->prot), DATA_ALIGN, be);
 	}
-	put32(h + notes, 6, be);
-	put32(h + notes + 4, 0, be);
-	put32(h + notes + 8, NT_KVM_ARM_LINUX_LAYOUT, be);
+	target_put32(h + notes, 6, be);
+	target_put32(h + notes + 4, 0, be);
+	target_put32(h + notes + 8, NT_KVM_ARM_LINUX_LAYOUT, be);
 	memcpy(h + notes + 12, "LINUX", 6);
 	if (e->noteslen > 0)
 		memcpy(h + notes + MARKER_SIZE, e->notes, e->noteslen);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "gdb_server.h"
+#include "target_order.h"
 
 /* Error replies ("Enn", nn an errno in hex, as gdbserver answers). */
 #define E_FAULT		"E0e"	/* memory not readable */
@@ -225,7 +226,7 @@ static void
 reply_reg(struct gdb_server *s, const struct kvm_arm_regs *r, unsigned int n)
 {
 	uint32_t v = n < 16 ? r->r[n] : r->cpsr;
-	uint8_t b[4];
+	unsigned char b[4];
 
 	if (n == 15 && !(r->valid & (1u << n)))
 		v = 0;
@@ -233,8 +234,7 @@ reply_reg(struct gdb_server *s, const struct kvm_arm_regs *r, unsigned int n)
 		gdb_reply_str(&s->reply, "xxxxxxxx");
 		return;
 	}
-	for (int i = 0; i < 4; i++)
-		b[s->big_endian ? 3 - i : i] = (uint8_t)(v >> (8 * i));
+	target_put32(b, v, s->big_endian);
 	gdb_reply_hex(&s->reply, b, 4);
 }
 
