@@ -71,23 +71,37 @@ elfcore_locate(const kvm_t *kd, kpaddr_t pa, uint64_t *contig)
 	if (ec->nsegs == 0 || pa - ec->segs[lo].pa >= ec->segs[lo].size)
 		return PAGEMAP_NO_RANGE;
 	*contig = ec->segs[lo].size - (pa - ec->segs[lo].pa);
+	/* Overlapping segments: the later one wins from its start on. */
+	if (lo + 1 < ec->nsegs && ec->segs[lo + 1].pa - pa < *contig)
+		*contig = ec->segs[lo + 1].pa - pa;
 	return (int64_t)(ec->segs[lo].off + (pa - ec->segs[lo].pa));
 }
 
-/* pt_read_fn: a page-table entry at a physical address. */
-static int
-read_entry(const void *ctx, uint64_t pa, unsigned int size, uint64_t *entry)
+/*
+ * pt_read_fn: consecutive page-table entries at a physical address, as many
+ * as one segment of the core holds, in the target's byte order.
+ */
+static size_t
+read_entries(const void *ctx, uint64_t pa, unsigned int size, size_t n,
+    uint64_t *entries)
 {
 	const kvm_t *kd = ctx;
-	unsigned char b[8];
+	unsigned char b[2048];
 	uint64_t contig;
 	int64_t off = elfcore_locate(kd, pa, &contig);
 
-	if (off < 0 || contig < size ||
-	    source_read(&kd->src, (uint64_t)off, b, size) != (int64_t)size)
-		return -1;
-	*entry = load_word(b, size, kd->big_endian);
-	return 0;
+	if (off < 0 || contig < size)
+		return 0;
+	if (n > contig / size)
+		n = (size_t)(contig / size);
+	if (n > sizeof(b) / size)
+		n = sizeof(b) / size;
+	if (source_read(&kd->src, (uint64_t)off, b, n * size) !=
+	    (int64_t)(n * size))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		entries[i] = load_word(b + i * size, size, kd->big_endian);
+	return n;
 }
 
 static int
@@ -101,7 +115,7 @@ elfcore_translate(const kvm_t *kd, kvaddr_t va, struct pte_mapping *m,
 		f->kind = XF_OUTSIDE;
 		return 0;
 	}
-	if (pt_walk(ec->desc, ec->root, va, read_entry, kd, m, &pf) == PTE_PAGE)
+	if (pt_walk(ec->desc, ec->root, va, read_entries, kd, m, &pf) == PTE_PAGE)
 		return 1;
 	f->kind = pf.unreadable ? XF_TABLE : XF_ENTRY;
 	/* The failed entry covers a whole span: a walk may step over it. */
@@ -113,6 +127,35 @@ elfcore_translate(const kvm_t *kd, kvaddr_t va, struct pte_mapping *m,
 	f->level = pf.level;
 	f->why = pf.why;
 	return 0;
+}
+
+/* kvm_walk_pages through the tables, each read once (ptwalk.c). */
+struct walk_ctx {
+	kvm_t *kd;
+	kvm_walk_pages_cb_t *cb;
+	void *arg;
+	uint64_t base;
+};
+
+static int
+walk_page(void *arg, uint64_t va, const struct pte_mapping *m)
+{
+	struct walk_ctx *w = arg;
+	uint64_t contig;
+	/* Made anew each time: a callback may scribble on it. */
+	struct kvm_page p = kvm_page_at(va, m, elfcore_locate(w->kd, m->pa,
+	    &contig), w->base);
+
+	return w->cb(&p, w->arg);
+}
+
+static int
+elfcore_walk(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg, uint64_t base)
+{
+	struct walk_ctx w = { kd, cb, arg, base };
+
+	return pt_walk_range(kd->ec->desc, kd->ec->root, kd->kva_start,
+	    kd->kva_end, read_entries, kd, walk_page, &w);
 }
 
 /* Program headers: the physical segments and the kernel's load delta. */
@@ -190,8 +233,8 @@ find_root(kvm_t *kd, struct elfcore *ec, const struct pt_desc *desc)
 		return -1;
 	}
 	/* The variable is in the kernel image: placed by the load delta. */
-	if (read_entry(kd, va - ec->kernvirt + ec->kernphys, desc->root_size,
-	    &root) != 0) {
+	if (read_entries(kd, va - ec->kernvirt + ec->kernphys,
+	    desc->root_size, 1, &root) != 1) {
 		kvm_err(kd, "%s: %s (0x%llx) is not in the core", kd->corefile,
 		    desc->root_symbol, (unsigned long long)va);
 		return -1;
@@ -332,6 +375,7 @@ const struct container container_elfcore = {
 	.close = elfcore_close,
 	.translate = elfcore_translate,
 	.locate = elfcore_locate,
+	.walk = elfcore_walk,
 	.set_format = elfcore_set_format,
 	.info = elfcore_info,
 };

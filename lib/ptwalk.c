@@ -36,7 +36,7 @@ pt_walk(const struct pt_desc *d, uint64_t root, uint64_t va,
 		f->level = i + 1;
 		f->entry_pa = table + idx * l->fmt->entry_size;
 		f->entry = 0;
-		if (read(ctx, f->entry_pa, l->fmt->entry_size, &entry) != 0) {
+		if (read(ctx, f->entry_pa, l->fmt->entry_size, 1, &entry) != 1) {
 			f->unreadable = 1;
 			f->why = "its page table is not in the core";
 			return PTE_INVALID;
@@ -56,4 +56,77 @@ pt_walk(const struct pt_desc *d, uint64_t root, uint64_t va,
 	}
 	f->why = "no levels";
 	return PTE_INVALID;
+}
+
+/* Entries read per call: a short-descriptor second-level table whole. */
+#define BATCH	256
+
+/*
+ * The entries of the table at table (level lvl, whose entry 0 maps base)
+ * that overlap [lo, hi), in order, a batch at a time; down into the next
+ * level's tables, pages to cb.  Recursion is as deep as the levels (3).
+ */
+static int
+walk_table(const struct pt_desc *d, unsigned int lvl, uint64_t table,
+    uint64_t base, uint64_t lo, uint64_t hi, pt_read_fn *read,
+    const void *ctx, pt_page_fn *cb, void *arg)
+{
+	const struct pt_level *l = &d->levels[lvl];
+	const unsigned int esz = l->fmt->entry_size;
+	const uint64_t span = UINT64_C(1) << l->shift;
+	uint64_t i = (lo - base) >> l->shift, end = (hi - 1 - base) >> l->shift;
+	uint64_t entries[BATCH];
+
+	while (i <= end) {
+		size_t want = end - i + 1 < BATCH ? (size_t)(end - i + 1) : BATCH;
+		size_t got = read(ctx, table + i * esz, esz, want, entries);
+
+		if (got == 0 || got > want) {
+			i++;		/* not in the core: its span is skipped */
+			continue;
+		}
+		for (size_t k = 0; k < got; k++, i++) {
+			uint64_t at = base + i * span;
+			uint64_t from = at > lo ? at : lo;
+			uint64_t to = at + span < hi ? at + span : hi;
+			struct pte_mapping m;
+			const char *why;
+			int r = pte_decode(l->fmt, entries[k], from, &m, &why);
+
+			if (r == PTE_TABLE && lvl + 1 < d->nlevels) {
+				if (!walk_table(d, lvl + 1, m.pa, at, from, to,
+				    read, ctx, cb, arg))
+					return 0;
+				continue;
+			}
+			if (r != PTE_PAGE)
+				continue;
+			/* A section: its pages are contiguous in PA. */
+			uint64_t pa = m.pa;
+			for (uint64_t va = from; va < to; va += 4096) {
+				m.pa = pa + (va - from);
+				if (!cb(arg, va, &m))
+					return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+int
+pt_walk_range(const struct pt_desc *d, uint64_t root, uint64_t lo,
+    uint64_t hi, pt_read_fn *read, const void *ctx, pt_page_fn *cb,
+    void *arg)
+{
+	const struct pt_level *top = &d->levels[0];
+	const uint64_t vabits = top->shift + top->bits;
+
+	if (d->nlevels == 0 || lo >= hi)
+		return 1;
+	if (vabits < 64 && hi > UINT64_C(1) << vabits)
+		hi = UINT64_C(1) << vabits;
+	if (lo >= hi)
+		return 1;
+	lo &= ~UINT64_C(4095);
+	return walk_table(d, 0, root, 0, lo, hi, read, ctx, cb, arg);
 }

@@ -12,6 +12,8 @@
 #ifndef KVM_ARM_PTWALK_H
 #define KVM_ARM_PTWALK_H
 
+#include <stddef.h>
+
 #include "pte.h"
 
 struct pt_level {
@@ -33,9 +35,14 @@ extern const struct pt_desc pt_desc_v4, pt_desc_v6, pt_desc_lpae;
 /* The description for a header tag's format (0 reads as v6), or NULL. */
 const struct pt_desc *pt_desc_for(unsigned int mmuformat);
 
-/* Read the entry of size bytes at physical address pa: 0, or -1. */
-typedef int pt_read_fn(const void *ctx, uint64_t pa, unsigned int size,
-    uint64_t *entry);
+/*
+ * Read up to n consecutive entries of size bytes from physical address pa
+ * into entries: how many were read from the start (0: the first is not in
+ * the core).  One call per table rather than per entry is what makes a
+ * walk of the whole kernel map cheap.
+ */
+typedef size_t pt_read_fn(const void *ctx, uint64_t pa, unsigned int size,
+    size_t n, uint64_t *entries);
 
 /* Why a walk stopped short. */
 struct pt_fail {
@@ -50,5 +57,17 @@ struct pt_fail {
 int pt_walk(const struct pt_desc *d, uint64_t root, uint64_t va,
     pt_read_fn *read, const void *ctx, struct pte_mapping *m,
     struct pt_fail *f);
+
+/*
+ * Every 4 KiB page mapped in [lo, hi), in VA order, as pt_walk would
+ * translate it (a section is its pages), reading each table once: cb gets
+ * the page's VA and mapping and returns 0 to stop.  An entry that cannot
+ * be read or maps nothing skips the span it covers.  1 when the walk went
+ * to the end, 0 when cb stopped it.
+ */
+typedef int pt_page_fn(void *arg, uint64_t va, const struct pte_mapping *m);
+int pt_walk_range(const struct pt_desc *d, uint64_t root, uint64_t lo,
+    uint64_t hi, pt_read_fn *read, const void *ctx, pt_page_fn *cb,
+    void *arg);
 
 #endif
