@@ -4,12 +4,13 @@
  * Open (no kernel ELF; a resolver for full cores), then use the handle the
  * way a debugger does: reads at kernbase, at the end of the PTE array and
  * at addresses taken from the input's last bytes, translations, the first
- * pages of the walk, the message buffer and the facts; then close.  The
- * work per input is bounded (a fixed number of reads, a capped walk), so
- * that the fuzzer spends its time on new inputs rather than on walking
- * the same 1 GiB of KVA again: that is where the parsers are.  Besides the sanitizers, the target checks the
- * API's promises: a failed open leaves a message naming the file, and a
- * read returns -1 with a reason or at most what was asked.
+ * pages of the walk (each checked against a translation of its VA), the
+ * message buffer and the facts; then close.  The work per input is bounded
+ * (a fixed number of reads, a capped walk), so that the fuzzer spends its
+ * time on new inputs rather than on walking the same 1 GiB of KVA again:
+ * that is where the parsers are.  Besides the sanitizers, the target
+ * checks the API's promises: a failed open leaves a message naming the
+ * file, and a read returns -1 with a reason or at most what was asked.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -49,14 +50,31 @@ read_at(kvm_t *kd, kvaddr_t va, size_t len)
 	kvm_arm_kvatop(kd, va, NULL, NULL);
 }
 
+/*
+ * The walk and a translation of the same page agree (full cores walk the
+ * tables their own way, ptwalk.c): same PA, same file offset, and a page
+ * the walk finds in the file translates.
+ */
+struct walk_state {
+	kvm_t *kd;
+	uint64_t n;
+};
+
 static int
 walk_cb(struct kvm_page *p, void *arg)
 {
-	uint64_t *n = arg;
+	struct walk_state *w = arg;
+	kpaddr_t pa = 0;
+	off_t off = 0;
+	size_t left;
 
 	if (p->kp_len != 4096 || p->kp_version != KVM_PAGE_VERSION)
 		abort();
-	return ++*n < WALK_PAGES;
+	left = kvm_arm_kvatop(w->kd, p->kp_kmap_vaddr, &pa, &off);
+	if (p->kp_offset >= 0 && (left != 4096 || pa != p->kp_paddr ||
+	    off != p->kp_offset))
+		abort();
+	return ++w->n < WALK_PAGES;
 }
 
 /*
@@ -88,7 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *path = fuzz_file_put(&core, "core", data, size);
 	struct kvm_arm_info info;
 	struct kvm_arm_dumpheader dh;
-	uint64_t pages = 0;
+	struct walk_state ws;
 	size_t len;
 	kvm_t *kd;
 
@@ -111,8 +129,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *p = data + size - 8 - i;
 		read_at(kd, le32(p), le32(p + 4) % 12289);
 	}
-	kvm_walk_pages(kd, walk_cb, &pages);
-	/* Reads near the pages the walk found first (mapped, maybe dumped). */
+	ws.kd = kd;
+	ws.n = 0;
+	kvm_walk_pages(kd, walk_cb, &ws);
+	/* The message buffer as dmesg prints it. */
 	kvm_arm_msgbuf_text(kd, &len, NULL, 0);
 	kvm_close(kd);
 	return 0;
