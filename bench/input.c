@@ -114,9 +114,47 @@ bench_input_sparse(struct bench_input *in)
 	return rc;
 }
 
+#define ELF_RUNS	32
+#define ELF_RUN		0x40000u
+#define ELF_STEP	0x00800000u
+
+int
+bench_input_elfcore(struct bench_input *in)
+{
+	char text[8192];
+	size_t len;
+	struct mapdesc *d = malloc(sizeof(*d));
+	struct mkcore_layout lo;
+	int rc = -1;
+
+	snprintf(in->elfcore, sizeof(in->elfcore), "%s/full.core", in->dir);
+	snprintf(in->elfkernel, sizeof(in->elfkernel), "%s/full.kernel",
+	    in->dir);
+	/* The writer builds the tables in the 2 MiB at ptpool. */
+	len = (size_t)snprintf(text, sizeof(text), "container elf\nmmu v6\n"
+	    "endian little\nkernbase 0xc0000000\nkva_size 0x40000000\n"
+	    "kernphys 0x0\nptpool 0x03c00000\nl1pa_va 0xc0001100\n"
+	    "phys 0x0 0x04000000\nmap 0xc0000000 0x0 0x03000000 rwx\n");
+	for (unsigned k = 0; k < ELF_RUNS; k++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "map 0x%llx 0x%llx 0x%x rw\n",
+		    (unsigned long long)(0xd0000000u + (uint64_t)k * ELF_STEP),
+		    (unsigned long long)(0x03000000u + (uint64_t)k * ELF_RUN),
+		    ELF_RUN);
+	if (d != NULL && mapdesc_parse(d, text, "elfcore") == 0) {
+		rc = mkcore_write(d, in->elfcore, in->elfkernel, NULL, &lo);
+		mapdesc_free(d);
+	}
+	in->elf_pages = (0x03000000u + (uint64_t)ELF_RUNS * ELF_RUN) / 4096;
+	free(d);
+	return rc;
+}
+
 void
 bench_input_remove(struct bench_input *in)
 {
+	unlink(in->elfcore);
+	unlink(in->elfkernel);
 	unlink(in->sparse);
 	unlink(in->core);
 	unlink(in->kernel);

@@ -22,6 +22,8 @@ struct bench_input {
 	char core[128], kernel[128];
 	char sparse[128];	/* 1% of a 1 GiB KVA dumped */
 	uint64_t sparse_pages;
+	char elfcore[128], elfkernel[128];	/* a full ELF core and its kernel */
+	uint64_t elf_pages;	/* KVA pages its tables map */
 	const struct bench_map *maps;
 	size_t nmaps;
 	unsigned nsyms;		/* kernel symbols, named by bench_sym_name */
@@ -33,6 +35,12 @@ struct bench_input {
 int bench_input_make(struct bench_input *in, unsigned nsyms);
 /* The sparse dump, in the same directory. */
 int bench_input_sparse(struct bench_input *in);
+/*
+ * A full ELF core, in the same directory: 64 MiB of physical memory, 56
+ * MiB of it mapped into a 1 GiB KVA through the kernel's own v6 tables
+ * (48 MiB at kernbase, then 32 runs of 256 KiB spread over the rest).
+ */
+int bench_input_elfcore(struct bench_input *in);
 void bench_input_remove(struct bench_input *in);
 /* The name of kernel symbol i (its value is 0xc0000000 + 16 * i). */
 void bench_sym_name(char *buf, size_t len, unsigned i);
