@@ -211,6 +211,86 @@ addresses(void)
 	kvm_close(kd);
 }
 
+/*
+ * An ELF core whose second PT_LOAD is moved to start 2 KiB before the end
+ * of the first: from its start on, the later segment holds the bytes, for
+ * a read running across the seam as for one starting after it, and the
+ * page walk agrees with a translation of every page it visits.  Every
+ * word of the writer's memory holds its own PA, so the values say which
+ * segment a byte came from.
+ */
+struct walk_check {
+	kvm_t *kd;
+	unsigned pages, wrong;
+};
+
+static int
+walk_check_cb(struct kvm_page *p, void *arg)
+{
+	struct walk_check *w = arg;
+	kpaddr_t pa;
+	off_t off;
+
+	w->pages++;
+	if (kvm_arm_kvatop(w->kd, p->kp_kmap_vaddr, &pa, &off) == 0 ||
+	    pa != p->kp_paddr || off != p->kp_offset)
+		w->wrong++;
+	return 1;
+}
+
+static uint64_t
+le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+overlapping_segments(void)
+{
+	static const char desc[] =
+	    "container elf\nkva_size 0x40000000\nkernphys 0\n"
+	    "ptpool 0x100000\nl1pa_va 0xc0001100\nphys 0 0x20000\n"
+	    "phys 0x20000 0x40000\nphys 0x100000 0x110000\n"
+	    "map 0xc0000000 0 0x40000 rw\n";
+	char ocore[256], okernel[256], err[_POSIX2_LINE_MAX];
+	struct mkcore_layout olo;
+	uint64_t w[2] = { 0, 0 };
+	unsigned char b[16];
+	struct walk_check wc = { NULL, 0, 0 };
+	kvm_t *kd;
+
+	if (fixture_make("elf-overlap", desc, ocore, okernel, &olo) != 0) {
+		check(0, "ELF core fixture with two segments");
+		return;
+	}
+	fixture_patch32(ocore, 52 + 32 + 12, 0x1f800, 0);	/* p_paddr */
+	kd = kvm_open2(okernel, ocore, O_RDONLY, err, NULL);
+	if (kd == NULL) {
+		check(0, "open the overlapping ELF core: %s", err);
+		return;
+	}
+	if (kvm_read2(kd, 0xc001f7f8, b, 16) != 16)
+		fprintf(stderr, "# %s\n", kvm_geterr(kd));
+	else {
+		w[0] = le64(b);
+		w[1] = le64(b + 8);
+	}
+	check(w[0] == 0x1f7f8 && w[1] == 0x20000, "a read across the start "
+	    "of an overlapping segment takes the later one's bytes from "
+	    "there (got 0x%llx 0x%llx)", (unsigned long long)w[0],
+	    (unsigned long long)w[1]);
+	wc.kd = kd;
+	kvm_walk_pages(kd, walk_check_cb, &wc);
+	check(wc.pages == 0x40 && wc.wrong == 0, "the walk of an ELF core "
+	    "with overlapping segments agrees with translation (%u pages, "
+	    "%u differ)", wc.pages, wc.wrong);
+	kvm_close(kd);
+}
+
 /* Full ELF cores: what they need, and what a broken one says. */
 static void
 elfcores(void)
@@ -259,6 +339,7 @@ elfcores(void)
 	    strstr(kvm_geterr(kd), "outside the dump's physical ranges") != NULL,
 	    "a cut ELF core reads what it holds: %s", kd ? kvm_geterr(kd) : err);
 	kvm_close(kd);
+	overlapping_segments();
 }
 
 /* A whole file in memory (the tests' files are small); NULL on error. */
