@@ -101,10 +101,10 @@ walk_table(const struct pt_desc *d, unsigned int lvl, uint64_t table,
 			}
 			if (r != PTE_PAGE)
 				continue;
-			/* A section: its pages are contiguous in PA. */
-			uint64_t pa = m.pa;
+			/* A section is its pages, each decoded as pt_walk would. */
 			for (uint64_t va = from; va < to; va += 4096) {
-				m.pa = pa + (va - from);
+				if (va != from)
+					pte_decode(l->fmt, entries[k], va, &m, &why);
 				if (!cb(arg, va, &m))
 					return 0;
 			}
@@ -118,11 +118,11 @@ pt_walk_range(const struct pt_desc *d, uint64_t root, uint64_t lo,
     uint64_t hi, pt_read_fn *read, const void *ctx, pt_page_fn *cb,
     void *arg)
 {
-	const struct pt_level *top = &d->levels[0];
-	const uint64_t vabits = top->shift + top->bits;
+	uint64_t vabits;
 
 	if (d->nlevels == 0 || lo >= hi)
 		return 1;
+	vabits = d->levels[0].shift + d->levels[0].bits;
 	if (vabits < 64 && hi > UINT64_C(1) << vabits)
 		hi = UINT64_C(1) << vabits;
 	if (lo >= hi)
