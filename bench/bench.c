@@ -337,17 +337,24 @@ memcpy_sequential(void)
 
 static uint64_t walked;
 
+/* One kvm_walk_pages of handle k: seconds, and the pages in *pages. */
 static double
-lib_walk(void)
+timed_walk(kvm_t *k, uint64_t *pages)
 {
 	struct walk_sum s = { 0 };
 	double t = now();
 
-	kvm_walk_pages(kd, lib_walk_cb, &s);
+	kvm_walk_pages(k, lib_walk_cb, &s);
 	t = now() - t;
-	walked = s.pages;
+	*pages = s.pages;
 	sink += s.off;
 	return t;
+}
+
+static double
+lib_walk(void)
+{
+	return timed_walk(kd, &walked);
 }
 
 static double
@@ -369,14 +376,7 @@ static uint64_t sparse_walked;
 static double
 lib_walk_sparse(void)
 {
-	struct walk_sum s = { 0 };
-	double t = now();
-
-	kvm_walk_pages(sparse_kd, lib_walk_cb, &s);
-	t = now() - t;
-	sparse_walked = s.pages;
-	sink += s.off;
-	return t;
+	return timed_walk(sparse_kd, &sparse_walked);
 }
 
 /*
@@ -391,14 +391,7 @@ static uint64_t elf_walked;
 static double
 lib_walk_elf(void)
 {
-	struct walk_sum s = { 0 };
-	double t = now();
-
-	kvm_walk_pages(elf_kd, lib_walk_cb, &s);
-	t = now() - t;
-	elf_walked = s.pages;
-	sink += s.off;
-	return t;
+	return timed_walk(elf_kd, &elf_walked);
 }
 
 static double

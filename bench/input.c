@@ -86,32 +86,49 @@ out:
 	return rc;
 }
 
+/* The fixture writer's dump (and kernel, unless NULL) of a description. */
+static int
+write_desc(const char *text, const char *name, const char *core,
+    const char *kernel)
+{
+	struct mapdesc *d = malloc(sizeof(*d));
+	struct mkcore_layout lo;
+	int rc = -1;
+
+	if (d != NULL && mapdesc_parse(d, text, name) == 0) {
+		rc = mkcore_write(d, core, kernel, NULL, &lo);
+		mapdesc_free(d);
+	}
+	free(d);
+	return rc;
+}
+
+/* n maps of size bytes, at va0 + k * step, of consecutive PAs from pa0. */
+static void
+append_runs(char *text, size_t cap, size_t len, unsigned n, uint64_t va0,
+    uint64_t step, uint64_t pa0, uint32_t size)
+{
+	for (unsigned k = 0; k < n && len < cap; k++)
+		len += (size_t)snprintf(text + len, cap - len,
+		    "map 0x%llx 0x%llx 0x%x rw\n",
+		    (unsigned long long)(va0 + k * step),
+		    (unsigned long long)(pa0 + (uint64_t)k * size), size);
+}
+
 int
 bench_input_sparse(struct bench_input *in)
 {
 	char text[8192];
 	size_t len;
-	struct mapdesc *d = malloc(sizeof(*d));
-	struct mkcore_layout lo;
-	int rc = -1;
 
 	snprintf(in->sparse, sizeof(in->sparse), "%s/sparse.core", in->dir);
 	len = (size_t)snprintf(text, sizeof(text), "version 2\nmmu v6\n"
 	    "endian little\nkernbase 0xc0000000\nkva_size 0x40000000\n"
 	    "phys 0x0 0x100000000\n");
-	for (unsigned k = 0; k < SPARSE_RUNS; k++)
-		len += (size_t)snprintf(text + len, sizeof(text) - len,
-		    "map 0x%llx 0x%llx 0x%x rw\n",
-		    (unsigned long long)(0xc0000000u + (uint64_t)k * SPARSE_STEP),
-		    (unsigned long long)(0x10000000u + (uint64_t)k * SPARSE_RUN),
-		    SPARSE_RUN);
-	if (d != NULL && mapdesc_parse(d, text, "sparse") == 0) {
-		rc = mkcore_write(d, in->sparse, NULL, NULL, &lo);
-		mapdesc_free(d);
-	}
+	append_runs(text, sizeof(text), len, SPARSE_RUNS, 0xc0000000u,
+	    SPARSE_STEP, 0x10000000u, SPARSE_RUN);
 	in->sparse_pages = (uint64_t)SPARSE_RUNS * SPARSE_RUN / 4096;
-	free(d);
-	return rc;
+	return write_desc(text, "sparse", in->sparse, NULL);
 }
 
 #define ELF_RUNS	32
@@ -123,9 +140,6 @@ bench_input_elfcore(struct bench_input *in)
 {
 	char text[8192];
 	size_t len;
-	struct mapdesc *d = malloc(sizeof(*d));
-	struct mkcore_layout lo;
-	int rc = -1;
 
 	snprintf(in->elfcore, sizeof(in->elfcore), "%s/full.core", in->dir);
 	snprintf(in->elfkernel, sizeof(in->elfkernel), "%s/full.kernel",
@@ -135,19 +149,10 @@ bench_input_elfcore(struct bench_input *in)
 	    "endian little\nkernbase 0xc0000000\nkva_size 0x40000000\n"
 	    "kernphys 0x0\nptpool 0x03c00000\nl1pa_va 0xc0001100\n"
 	    "phys 0x0 0x04000000\nmap 0xc0000000 0x0 0x03000000 rwx\n");
-	for (unsigned k = 0; k < ELF_RUNS; k++)
-		len += (size_t)snprintf(text + len, sizeof(text) - len,
-		    "map 0x%llx 0x%llx 0x%x rw\n",
-		    (unsigned long long)(0xd0000000u + (uint64_t)k * ELF_STEP),
-		    (unsigned long long)(0x03000000u + (uint64_t)k * ELF_RUN),
-		    ELF_RUN);
-	if (d != NULL && mapdesc_parse(d, text, "elfcore") == 0) {
-		rc = mkcore_write(d, in->elfcore, in->elfkernel, NULL, &lo);
-		mapdesc_free(d);
-	}
+	append_runs(text, sizeof(text), len, ELF_RUNS, 0xd0000000u, ELF_STEP,
+	    0x03000000u, ELF_RUN);
 	in->elf_pages = (0x03000000u + (uint64_t)ELF_RUNS * ELF_RUN) / 4096;
-	free(d);
-	return rc;
+	return write_desc(text, "elfcore", in->elfcore, in->elfkernel);
 }
 
 void
