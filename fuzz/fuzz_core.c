@@ -4,13 +4,14 @@
  * Open (no kernel ELF; a resolver for full cores), then use the handle the
  * way a debugger does: reads at kernbase, at the end of the PTE array and
  * at addresses taken from the input's last bytes, translations, the first
- * pages of the walk (each checked against a translation of its VA), the
- * message buffer and the facts; then close.  The work per input is bounded
- * (a fixed number of reads, a capped walk), so that the fuzzer spends its
- * time on new inputs rather than on walking the same 1 GiB of KVA again:
- * that is where the parsers are.  Besides the sanitizers, the target
- * checks the API's promises: a failed open leaves a message naming the
- * file, and a read returns -1 with a reason or at most what was asked.
+ * pages of the walk (each checked against a translation of its VA and
+ * against the input's bytes at its offset), the message buffer and the
+ * facts; then close.  The work per input is bounded (a fixed number of
+ * reads, a capped walk), so that the fuzzer spends its time on new inputs
+ * rather than on walking the same 1 GiB of KVA again: that is where the
+ * parsers are.  Besides the sanitizers, the target checks the API's
+ * promises: a failed open leaves a message naming the file, and a read
+ * returns -1 with a reason or at most what was asked.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -58,6 +59,8 @@ read_at(kvm_t *kd, kvaddr_t va, size_t len)
 struct walk_state {
 	kvm_t *kd;
 	uint64_t n;
+	const uint8_t *file;	/* the core's bytes, when not compressed */
+	size_t size;
 };
 
 static int
@@ -74,6 +77,14 @@ walk_cb(struct kvm_page *p, void *arg)
 	if (p->kp_offset >= 0 && (left != 4096 || pa != p->kp_paddr ||
 	    off != p->kp_offset))
 		abort();
+	/* kp_offset is where the page's bytes are: a read returns them. */
+	if (p->kp_offset >= 0 && w->file != NULL &&
+	    (uint64_t)p->kp_offset <= w->size - 16) {
+		unsigned char b[16];
+		if (kvm_read2(w->kd, p->kp_kmap_vaddr, b, 16) != 16 ||
+		    memcmp(b, w->file + p->kp_offset, 16) != 0)
+			abort();
+	}
 	return ++w->n < WALK_PAGES;
 }
 
@@ -118,6 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();	/* an error must say which file */
 		return 0;
 	}
+	memset(&info, 0, sizeof(info));
 	kvm_arm_info(kd, &info);
 	kvm_arm_dumpheader(kd, &dh);
 	kvm_arm_msgbuf(kd, &len, NULL);
@@ -131,6 +143,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ws.kd = kd;
 	ws.n = 0;
+	ws.file = size >= 16 && info.compression != NULL &&
+	    strcmp(info.compression, "none") == 0 ? data : NULL;
+	ws.size = size;
 	kvm_walk_pages(kd, walk_cb, &ws);
 	/* The message buffer as dmesg prints it. */
 	kvm_arm_msgbuf_text(kd, &len, NULL, 0);

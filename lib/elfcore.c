@@ -54,26 +54,39 @@ by_pa(const void *a, const void *b)
 	return x->pa < y->pa ? -1 : x->pa > y->pa;
 }
 
+/*
+ * A page comes whole from one segment: the last one starting at or below
+ * its first byte.  Real cores' segments are page-aligned and disjoint; in
+ * others this settles overlaps a page at a time, so that every read of a
+ * byte agrees with the page walk's kp_offset and kp_len, and a page-table
+ * entry read alone with one read in a batch (contig stops where the next
+ * segment takes over).
+ */
 static int64_t
 elfcore_locate(const kvm_t *kd, kpaddr_t pa, uint64_t *contig)
 {
 	const struct elfcore *ec = kd->ec;
+	const kpaddr_t page = pa & ~(kpaddr_t)KVM_PAGE_MASK;
 	size_t lo = 0, hi = ec->nsegs;
 
-	/* The last segment starting at or below pa. */
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (ec->segs[mid].pa <= pa)
+		if (ec->segs[mid].pa <= page)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	if (ec->nsegs == 0 || pa - ec->segs[lo].pa >= ec->segs[lo].size)
+	if (ec->nsegs == 0 || ec->segs[lo].pa > page ||
+	    pa - ec->segs[lo].pa >= ec->segs[lo].size)
 		return PAGEMAP_NO_RANGE;
 	*contig = ec->segs[lo].size - (pa - ec->segs[lo].pa);
-	/* Overlapping segments: the later one wins from its start on. */
-	if (lo + 1 < ec->nsegs && ec->segs[lo + 1].pa - pa < *contig)
-		*contig = ec->segs[lo + 1].pa - pa;
+	if (lo + 1 < ec->nsegs) {
+		/* The first page the next segment serves. */
+		uint64_t next = (ec->segs[lo + 1].pa + KVM_PAGE_MASK) &
+		    ~(uint64_t)KVM_PAGE_MASK;
+		if (next - pa < *contig)
+			*contig = next - pa;
+	}
 	return (int64_t)(ec->segs[lo].off + (pa - ec->segs[lo].pa));
 }
 
@@ -141,10 +154,17 @@ static int
 walk_page(void *arg, uint64_t va, const struct pte_mapping *m)
 {
 	struct walk_ctx *w = arg;
-	uint64_t contig;
+	uint64_t contig = 0;
+	int64_t off = elfcore_locate(w->kd, m->pa, &contig);
+
+	/*
+	 * A page is in the core when all its bytes are: one its segment ends
+	 * inside (a cut core, a segment of odd size) cannot be read whole.
+	 */
+	if (off >= 0 && contig < KVM_PAGE_SIZE)
+		off = -1;
 	/* Made anew each time: a callback may scribble on it. */
-	struct kvm_page p = kvm_page_at(va, m, elfcore_locate(w->kd, m->pa,
-	    &contig), w->base);
+	struct kvm_page p = kvm_page_at(va, m, off, w->base);
 
 	return w->cb(&p, w->arg);
 }

@@ -111,45 +111,30 @@ kvm_arm_kvatop(kvm_t *kd, kvaddr_t va, kpaddr_t *pa, off_t *off)
 	return KVM_PAGE_SIZE - (size_t)(va & KVM_PAGE_MASK);
 }
 
-/*
- * One page's piece the long way: translate, locate, read, or say why not.
- * A segment of a full core may end inside the page: the rest of the piece
- * is then located again, so a read across the seam reads on.
- */
+/* One page's piece the long way: translate, locate, read, or say why not. */
 static int64_t
 read_piece(kvm_t *kd, kvaddr_t va, unsigned char *out, size_t n)
 {
-	size_t done = 0;
+	struct xlat x;
+	int64_t got;
 
-	while (done < n) {
-		struct xlat x;
-		size_t want = n - done;
-		int64_t got;
-
-		if (translate(kd, va + done, &x) != 0)
-			return -1;
-		if (x.off < 0) {
-			not_dumped(kd, va + done, &x);
-			return -1;
-		}
-		if (want > x.contig)
-			want = (size_t)x.contig;
-		got = want == 0 ? 0 : source_read(&kd->src, (uint64_t)x.off,
-		    out + done, want);
-		if (got < 0) {
-			kvm_err(kd, "%s: read error", kd->corefile);
-			return -1;
-		}
-		done += (size_t)got;
-		if (got == 0 || (size_t)got < want) {
-			/* a truncated core yields what it holds */
-			kvm_err(kd, "%s: truncated: 0x%llx is past the end of "
-			    "the file", kd->corefile,
-			    (unsigned long long)(va + done));
-			break;
-		}
+	if (translate(kd, va, &x) != 0)
+		return -1;
+	if (x.off < 0) {
+		not_dumped(kd, va, &x);
+		return -1;
 	}
-	return (int64_t)done;
+	if (n > x.contig)	/* a segment of a full core ends */
+		n = (size_t)x.contig;
+	got = source_read(&kd->src, (uint64_t)x.off, out, n);
+	if (got < 0) {
+		kvm_err(kd, "%s: read error", kd->corefile);
+		return -1;
+	}
+	if ((size_t)got < n)	/* a truncated core yields what it holds */
+		kvm_err(kd, "%s: truncated: 0x%llx is past the end of the file",
+		    kd->corefile, (unsigned long long)(va + (uint64_t)got));
+	return got;
 }
 
 /*
