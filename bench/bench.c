@@ -166,39 +166,31 @@ verify(const unsigned char *map)
 
 /* ---- the measured loops: each returns seconds ---- */
 
-static double
-lib_random_reads(void)
-{
-	uint64_t sum = 0;
-	double t = now();
-
-	for (size_t i = 0; i < nops; i++) {
-		uint32_t w;
-		if (kvm_read2(kd, vas[i], &w, 4) != 4)
-			die("kvm_read2", kvm_geterr(kd));
-		sum += w;
-	}
-	t = now() - t;
-	sink += sum;
-	return t;
+/*
+ * A timed loop of nops random 4-byte reads at vas[i] through one reader:
+ * CALL reads into w and gives the bytes read.  Written out for each reader
+ * so that every call is a direct one, as in a program.
+ */
+#define RANDOM_READS(name, call)					\
+static double								\
+name(void)								\
+{									\
+	uint64_t sum = 0;						\
+	double t = now();						\
+									\
+	for (size_t i = 0; i < nops; i++) {				\
+		uint32_t w;						\
+		if ((call) != 4)					\
+			die(#name, "a read failed");			\
+		sum += w;						\
+	}								\
+	t = now() - t;							\
+	sink += sum;							\
+	return t;							\
 }
 
-static double
-base_random_reads(void)
-{
-	uint64_t sum = 0;
-	double t = now();
-
-	for (size_t i = 0; i < nops; i++) {
-		uint32_t w;
-		if (baseline_read(&base, vas[i], &w, 4) != 4)
-			die("baseline_read", "failed");
-		sum += w;
-	}
-	t = now() - t;
-	sink += sum;
-	return t;
-}
+RANDOM_READS(lib_random_reads, kvm_read2(kd, vas[i], &w, 4))
+RANDOM_READS(base_random_reads, baseline_read(&base, vas[i], &w, 4))
 
 static const unsigned char *filemap;
 
@@ -255,22 +247,7 @@ load_call(const unsigned char *from, uint64_t off, void *buf)
 	return 4;
 }
 
-static double
-call_random(void)
-{
-	uint64_t sum = 0;
-	double t = now();
-
-	for (size_t i = 0; i < nops; i++) {
-		uint32_t w;
-		if (load_call(filemap, (uint64_t)va_off[i], &w) != 4)
-			die("load_call", "failed");
-		sum += w;
-	}
-	t = now() - t;
-	sink += sum;
-	return t;
-}
+RANDOM_READS(call_random, load_call(filemap, (uint64_t)va_off[i], &w))
 
 /*
  * The same call with the checks any safe read of a dump makes, and nothing
@@ -304,22 +281,7 @@ checked_call(const struct kva_view *v, uint64_t va, void *buf, size_t len)
 	return (ssize_t)len;
 }
 
-static double
-checked_random(void)
-{
-	uint64_t sum = 0;
-	double t = now();
-
-	for (size_t i = 0; i < nops; i++) {
-		uint32_t w;
-		if (checked_call(&view, vas[i], &w, 4) != 4)
-			die("checked_call", "failed");
-		sum += w;
-	}
-	t = now() - t;
-	sink += sum;
-	return t;
-}
+RANDOM_READS(checked_random, checked_call(&view, vas[i], &w, 4))
 
 /* The view over the dumped runs of in.maps, from the core's descriptor. */
 static void
