@@ -131,9 +131,6 @@ elfcore_translate(const kvm_t *kd, kvaddr_t va, struct pte_mapping *m,
 	if (pt_walk(ec->desc, ec->root, va, read_entries, kd, m, &pf) == PTE_PAGE)
 		return 1;
 	f->kind = pf.unreadable ? XF_TABLE : XF_ENTRY;
-	/* The failed entry covers a whole span: a walk may step over it. */
-	uint64_t span = UINT64_C(1) << ec->desc->levels[pf.level - 1].shift;
-	f->skip_to = (va | (span - 1)) + 1;
 	f->fmt_name = ec->desc->levels[pf.level - 1].fmt->name;
 	f->entry = pf.entry;
 	f->entry_pa = pf.entry_pa;

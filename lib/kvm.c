@@ -333,28 +333,7 @@ kvm_native(kvm_t *kd)
 int
 kvm_walk_pages(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg)
 {
-	const uint64_t base = kd->src.report_base;
-
-	if (kd->ct->walk != NULL)
-		return kd->ct->walk(kd, cb, arg, base);
-	for (kvaddr_t va = kd->kva_start; va < kd->kva_end; va += KVM_PAGE_SIZE) {
-		struct pte_mapping m;
-		struct xlat_fail f;
-		uint64_t contig;
-
-		f.skip_to = 0;
-		if (!kd->ct->translate(kd, va, &m, &f)) {
-			if (f.skip_to > va + KVM_PAGE_SIZE)
-				va = f.skip_to - KVM_PAGE_SIZE;
-			continue;
-		}
-		/* Made anew each time: a callback may scribble on it. */
-		struct kvm_page p = kvm_page_at(va, &m,
-		    kd->ct->locate(kd, m.pa, &contig), base);
-		if (!cb(&p, arg))
-			return 0;
-	}
-	return 1;
+	return kd->ct->walk(kd, cb, arg, kd->src.report_base);
 }
 
 int

@@ -33,7 +33,6 @@ struct xlat_fail {
 	uint64_t entry, entry_pa;	/* XF_ENTRY, XF_TABLE */
 	unsigned int level;		/* XF_TABLE: 1-based */
 	const char *why;
-	kvaddr_t skip_to;		/* VAs below this fail alike (or 0) */
 };
 
 /*
@@ -53,7 +52,7 @@ struct container {
 	int64_t (*locate)(const kvm_t *kd, kpaddr_t pa, uint64_t *contig);
 	int (*set_format)(kvm_t *kd, unsigned int mmuformat);
 	void (*info)(const kvm_t *kd, struct kvm_arm_info *in);
-	/* Optional: a faster kvm_walk_pages than translating every page. */
+	/* kvm_walk_pages: every mapped page in VA order, offsets + base. */
 	int (*walk)(kvm_t *kd, kvm_walk_pages_cb_t *cb, void *arg,
 	    uint64_t base);
 };

@@ -191,7 +191,6 @@ read_stack(void *ctx, uint32_t addr, uint32_t *value)
 {
 	struct stack_reader *s = ctx;
 	uint32_t page = addr & ~(uint32_t)KVM_PAGE_MASK;
-	unsigned char w[4];
 
 	if ((addr & 3) == 0) {
 		if (!s->have || s->page_va != page) {
@@ -206,11 +205,10 @@ read_stack(void *ctx, uint32_t addr, uint32_t *value)
 		}
 	}
 	/* Unaligned, or a page the file holds only part of: the word alone. */
-	if (kvm_read2(s->kd, addr, w, 4) != 4) {
+	if (kvm_read_u32(s->kd, addr, value) != 0) {
 		snprintf(s->err, sizeof(s->err), "%s", kvm_geterr(s->kd));
 		return -1;
 	}
-	*value = load32(w, s->kd->big_endian);
 	return 0;
 }
 
