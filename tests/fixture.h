@@ -44,6 +44,20 @@ fixture_patch(const char *path, long off, const void *bytes, size_t len)
 	close(fd);
 }
 
+/*
+ * The fixture writer's pattern: every aligned 8-byte word of a dumped page
+ * holds its own PA as a little-endian 64-bit value.  The word at p.
+ */
+static inline uint64_t
+fixture_word(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
 /* Overwrite a 32-bit field in the given byte order. */
 static inline void
 fixture_patch32(const char *path, long off, uint32_t v, int be)

@@ -242,19 +242,11 @@ walk_check_cb(struct kvm_page *p, void *arg)
 	    pa != p->kp_paddr || off != p->kp_offset ||
 	    kvm_read2(w->kd, p->kp_kmap_vaddr, a, 4096) != 4096 ||
 	    fseeko(w->core, p->kp_offset, SEEK_SET) != 0 ||
-	    fread(b, 1, 4096, w->core) != 4096 || memcmp(a, b, 4096) != 0)
+	    fread(b, 1, 4096, w->core) != 4096 || memcmp(a, b, 4096) != 0 ||
+	    fixture_word(a) != p->kp_paddr + (p->kp_paddr >= 0x20000 &&
+	    p->kp_paddr < 0x40000 ? 0x800 : 0))
 		w->wrong++;
 	return 1;
-}
-
-static uint64_t
-le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
 }
 
 static void
@@ -285,12 +277,12 @@ overlapping_segments(void)
 		return;
 	}
 	if (kvm_read2(kd, 0xc001f7f8, b, 16) == 16) {
-		w[0] = le64(b);
-		w[1] = le64(b + 8);
+		w[0] = fixture_word(b);
+		w[1] = fixture_word(b + 8);
 	}
 	if (kvm_read2(kd, 0xc001fff8, b, 16) == 16) {
-		w[2] = le64(b);
-		w[3] = le64(b + 8);
+		w[2] = fixture_word(b);
+		w[3] = fixture_word(b + 8);
 	}
 	check(w[0] == 0x1f7f8 && w[1] == 0x1f800 && w[2] == 0x1fff8 &&
 	    w[3] == 0x20800, "overlapping segments: a page's bytes come from "

@@ -57,12 +57,8 @@ cb(const struct kvm_page *p, const void *data, void *arg)
 	s->last = p->kp_offset;
 	if ((uint64_t)p->kp_offset != s->data_off + rank_of(p->kp_paddr) * 4096)
 		s->bad_offset++;
-	for (size_t k = 0; k < p->kp_len; k += 8) {
-		uint64_t w = 0;
-		for (int i = 7; i >= 0; i--)
-			w = w << 8 | b[k + (size_t)i];
-		s->bad_bytes += w != p->kp_paddr + k;
-	}
+	for (size_t k = 0; k < p->kp_len; k += 8)
+		s->bad_bytes += fixture_word(b + k) != p->kp_paddr + k;
 	if (p->kp_kmap_vaddr == 0xc0200000)
 		s->alias_prev = prev_va;
 	prev_va = p->kp_kmap_vaddr;

@@ -27,13 +27,8 @@ static int
 reads_pa(kvm_t *kd, kvaddr_t va, uint64_t pa)
 {
 	unsigned char b[8];
-	uint64_t v = 0;
 
-	if (kvm_read2(kd, va, b, 8) != 8)
-		return 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | b[i];
-	return v == pa;
+	return kvm_read2(kd, va, b, 8) == 8 && fixture_word(b) == pa;
 }
 
 static kvm_t *
