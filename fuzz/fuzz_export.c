@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "../tools/elfcore_export.h"
+#include "endian.h"
 #include "fuzz_file.h"
 #include "kvm_arm.h"
 
@@ -74,13 +75,8 @@ struct elf {
 static uint32_t
 get(const struct elf *e, uint64_t off, int n)
 {
-	uint32_t v = 0;
-
 	CHECK(off <= e->size && (uint64_t)n <= e->size - off);
-	for (int i = 0; i < n; i++)
-		v |= (uint32_t)e->b[off + (e->be ? (uint64_t)(n - 1 - i) :
-		    (uint64_t)i)] << (8 * i);
-	return v;
+	return n == 2 ? load16(e->b + off, e->be) : load32(e->b + off, e->be);
 }
 #define U16(e, off)	get(e, off, 2)
 #define U32(e, off)	get(e, off, 4)

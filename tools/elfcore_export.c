@@ -117,9 +117,9 @@ progress(struct export *x)
 /*
  * The second walk, in file order: each page's bytes go to its place in
  * its segment.  (Both walks see the same dumped pages; ecore_end checks
- * that every segment byte came.)  With max_pages, it stops once every
- * byte has: the rest of the dump is not read (and a read error there not
- * seen).
+ * that as many bytes came as the segments hold.)  With max_pages, it
+ * stops once that many have: the rest of the dump is not read (and a read
+ * error there not seen).
  */
 static int
 page_data_cb(const struct kvm_page *p, const void *data, void *arg)

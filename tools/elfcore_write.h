@@ -77,7 +77,7 @@ int ecore_begin(struct ecore *e, int fd, char *err, size_t errlen);
 /* len bytes of segment data at offset off of the core. */
 int ecore_put(struct ecore *e, uint64_t off, const void *data, size_t len,
     char *err, size_t errlen);
-/* Write what is buffered; check every segment byte was put. */
+/* Write what is buffered; check that the segments' byte count was put. */
 int ecore_end(struct ecore *e, char *err, size_t errlen);
 
 #endif /* KVMARM_ELFCORE_WRITE_H */

@@ -338,8 +338,6 @@ gdb_threads() {
 # reply (r0..r3 unknown, r4..pc from the manifest in the target's byte
 # order, cpsr 0x13), the thread list, the stop reply, its extra info.
 # le32/be32 VALUE: a word's bytes as hex in that byte order.
-le32() { printf '%08x' $(($1)) | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'; }
-be32() { printf '%08x' $(($1)); }
 for n in threads-le threads-be; do
 	[ -f "$F/$n.manifest" ] || continue
 	order=le32

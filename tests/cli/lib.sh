@@ -86,6 +86,10 @@ desc_msgbuf() {
 /g'
 }
 
+# A 32-bit value as 8 hex digits in little- or big-endian byte order.
+le32() { printf '%08x' $(($1)) | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'; }
+be32() { printf '%08x' $(($1)); }
+
 # dup_tid_core: $TMP/dup.core, threads-le with two td_tids rewritten
 # (100003 := 100030, a repeat; 100004 := 0), the exporters' fresh-id case.
 # The struct thread addresses and td_tid's offset come from the manifest.
@@ -96,8 +100,7 @@ dup_tid_core() {
 	_off=$(awk '$1 == "offset" && $2 == "thread_off_td_tid" { print $3 }' "$_m")
 	for _pair in 100003:100030 100004:0; do
 		_td=$(awk -v t="${_pair%%:*}" '$1 == "addr" && $2 == t { print $4 }' "$_m")
-		for _b in $(printf '%08x' "${_pair#*:}" |
-		    sed 's/\(..\)\(..\)\(..\)\(..\)/\4 \3 \2 \1/'); do
+		for _b in $(le32 "${_pair#*:}" | sed 's/../& /g'); do
 			printf "\\$(printf '%03o' "0x$_b")"
 		done | dd of="$TMP/dup.image" bs=1 seek=$((_td - _base + _off)) \
 		    conv=notrunc 2>/dev/null
