@@ -322,12 +322,7 @@ check_pages(struct check *k)
 {
 	const struct kvm_arm_info *in = &k->c->info;
 
-	/*
-	 * Page offsets count in the file, after a dump-device header, for a
-	 * plain payload, but in the uncompressed stream for a compressed one.
-	 */
-	k->payload_end = (strcmp(in->compression, "none") == 0 ?
-	    in->payload_offset : 0) + in->file_size;
+	k->payload_end = payload_end(in);
 	progress_start(&k->p, "check", in->pte_count);
 	kvm_walk_pages(k->c->kd, page_cb, k);
 	progress_end(&k->p);

@@ -8,7 +8,7 @@
 #include "contexts.h"
 #include "elfcore_export.h"
 #include "elfcore_write.h"
-#include "kvmarm.h"		/* fput_text */
+#include "kvmarm.h"		/* fput_text, payload_end */
 
 /* The note of this project's own facts (a text of "key value" lines). */
 #define NOTE_NAME_KVM_ARM	"libkvm_arm"
@@ -297,10 +297,7 @@ elfcore_export(kvm_t *kd, int fd, const struct elfcore_export_opts *o,
 		return ELFCORE_EXPORT_WRITE;
 	}
 	ecore_init(&x.core, x.info.big_endian);
-	/* Payload offsets of a compressed core count from its start. */
-	x.data_end = (off_t)(x.info.file_size +
-	    (strcmp(x.info.compression, "none") == 0 ?
-	    x.info.payload_offset : 0));
+	x.data_end = (off_t)payload_end(&x.info);
 	kvm_walk_pages(kd, page_cb, &x);
 	if (!flush_run(&x) || dump_contexts_load(kd, &x.cs) != 0 ||
 	    order_contexts(&x) != 0 || add_notes(&x) != 0) {

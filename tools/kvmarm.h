@@ -81,6 +81,12 @@ uint64_t target_word(const struct cli *c, const unsigned char *p, int n);
 
 /* "rwx" with '-' for each missing right; buf holds 4 bytes. */
 const char *prot_string(unsigned int prot, char buf[4]);
+/*
+ * One past the last byte a page's kp_offset can reach: offsets count in the
+ * file (after a dump-device header) for a plain payload, in the
+ * uncompressed stream for a compressed one.
+ */
+uint64_t payload_end(const struct kvm_arm_info *in);
 
 /*
  * Text from the dump on one line: runs of white space become one space,

@@ -211,6 +211,13 @@ target_word(const struct cli *c, const unsigned char *p, int n)
 	return v;
 }
 
+uint64_t
+payload_end(const struct kvm_arm_info *in)
+{
+	return (strcmp(in->compression, "none") == 0 ? in->payload_offset :
+	    0) + in->file_size;
+}
+
 const char *
 prot_string(unsigned int prot, char buf[4])
 {
